@@ -1,0 +1,2 @@
+/** Every production workflow, for the worker's bundle. */
+export {};
