@@ -146,13 +146,19 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return path.map((p) => String(p)).join('.') || '(root)';
 }
 
+function friendlyMessage(message: string): string {
+  if (/received undefined$/.test(message)) return 'required field is missing';
+  if (message === 'Invalid key in record') return 'invalid name: use letters, digits, ".", "_" or "-" (1-64 characters)';
+  return message;
+}
+
 /** Validate an already-parsed document. Throws InventoryError listing every invalid field. */
 export function validateInventory(doc: unknown, source = 'inventory'): Inventory {
   const result = InventorySchema.safeParse(doc);
   if (!result.success) {
     throw new InventoryError(
       source,
-      result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`),
+      result.error.issues.map((i) => `${formatPath(i.path)}: ${friendlyMessage(i.message)}`),
     );
   }
   return result.data;
