@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { InvalidInput } from '../errors';
 import { DeviceResetType, VpnGatewayMember } from './types';
-import { element } from './xml';
+import { element, hasControlChars } from './xml';
 
 export interface AxlRequest {
   operation: string;
@@ -18,7 +18,7 @@ const objectName = z
   .string()
   .min(1)
   .max(50)
-  .regex(/^[^\u0000-\u001F\u007F]+$/, 'no control characters')
+  .refine((s) => !hasControlChars(s), 'no control characters')
   .refine((s) => s.trim() === s, 'no leading or trailing spaces');
 /** Device names (SEP<MAC>, CSF…, BOT…): AXL's UniqueString128 restricted to the characters CUCM allows in names. */
 export const deviceName = z
@@ -29,13 +29,13 @@ const searchPattern = z
   .string()
   .min(1)
   .max(100)
-  .regex(/^[^\u0000-\u001F\u007F]+$/, 'no control characters');
+  .refine((s) => !hasControlChars(s), 'no control characters');
 const gatewayMember = z.object({
   issuerName: z
     .string()
     .min(1)
     .max(255)
-    .regex(/^[^\u0000-\u001F\u007F]+$/),
+    .refine((s) => !hasControlChars(s), 'no control characters'),
   serialNumber: z.string().regex(/^[0-9A-Fa-f]{1,50}$/, 'a hexadecimal serial number'),
 });
 const page = z.object({ skip: z.number().int().min(0), first: z.number().int().min(1).max(1000) });

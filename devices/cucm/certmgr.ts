@@ -9,6 +9,7 @@ import { CertInfo, parseCertificate } from '../cert';
 import { AuthError, InvalidInput, TransportError } from '../errors';
 import { CertmgrError, CertmgrUnavailable, CucmProtocolError } from './errors';
 import { CucmHttp, CucmHttpOptions, HttpResponse } from './http';
+import { hasControlChars } from './xml';
 
 export const CERTMGR_BASE = '/platformcom/api/v1/certmgr/config';
 export const PHONE_VPN_TRUST = 'Phone-VPN-trust';
@@ -24,7 +25,7 @@ const certificateName = z.string().regex(/^[A-Za-z0-9 ._()*-]{1,128}$/, 'a certi
 const description = z
   .string()
   .max(255)
-  .regex(/^[^\u0000-\u001F]*$/);
+  .refine((s) => !hasControlChars(s), 'no control characters');
 
 function valid<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);

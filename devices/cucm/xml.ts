@@ -5,12 +5,27 @@
 import { XMLParser } from 'fast-xml-parser';
 import { InvalidInput } from '../errors';
 
-// XML 1.0 forbids most C0 control characters even when escaped.
-const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+/** True when the text has a C0/C1 control character (tab, CR and LF included): never valid in a name. */
+export function hasControlChars(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c < 0xa0)) return true;
+  }
+  return false;
+}
+
+/** XML 1.0 forbids most C0 control characters even when escaped (tab, CR and LF are allowed). */
+function hasXmlForbiddenChars(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0xfffe || c === 0xffff) return true;
+  }
+  return false;
+}
 
 /** Escape text for an element body or a double-quoted attribute. */
 export function escapeXml(value: string): string {
-  if (INVALID_XML_CHARS.test(value)) throw new InvalidInput('text contains characters XML cannot carry');
+  if (hasXmlForbiddenChars(value)) throw new InvalidInput('text contains characters XML cannot carry');
   return value
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
