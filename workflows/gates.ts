@@ -31,6 +31,8 @@ export interface AwaitDecisionOptions {
   approvalBlockedBy?: string[];
   /** Called with the accepted decision before the workflow resumes (e.g. to keep the PEM). */
   onAccepted?: (d: GateDecision) => void;
+  /** Extra fields for the example payload (e.g. `pem` for gate signed-cert). */
+  example?: Record<string, string>;
 }
 
 interface GateWaiter {
@@ -110,6 +112,14 @@ export class Gates {
     );
   }
 
+  /** A gate passed by policy (`auto`): recorded like a decision, with who decided it. */
+  recordAutomatic(gate: string, decision: GateDecisionKind, by: string, comment?: string): GateRecord {
+    const record: GateRecord = { gate, decision, by, at: new Date().toISOString() };
+    if (comment) record.comment = comment;
+    this.log.push(record);
+    return record;
+  }
+
   status(): GateStatus {
     return { open: this.waiter && !this.waiter.record ? { ...this.waiter.open } : undefined, log: [...this.log] };
   }
@@ -133,7 +143,7 @@ export class Gates {
       allowed: [...allowed],
       openedAt: new Date().toISOString(),
       question: options.question ?? `decide gate ${gate}`,
-      example: examplePayload(gate, allowed[0]),
+      example: examplePayload(gate, allowed[0], options.example),
       approvalBlockedBy: options.approvalBlockedBy ?? [],
     };
     const waiter: GateWaiter = { open, options };

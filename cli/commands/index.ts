@@ -1,9 +1,17 @@
 /** Every CLI verb, one file each. Add a new verb here. */
 import { Command } from 'commander';
 import { registerDevServer } from './dev-server';
+import { registerDecide } from './decide';
 import { registerInventory } from './inventory';
+import { registerObserve } from './observe';
+import { registerStart } from './start';
+import { registerWorker } from './worker';
 
 export function registerCommands(program: Command): void {
   registerInventory(program);
   registerDevServer(program);
+  registerWorker(program);
+  registerStart(program);
+  registerObserve(program);
+  registerDecide(program);
 }
