@@ -1,2 +1,4 @@
 /** Every production workflow, for the worker's bundle. */
-export {};
+export { rolloverWorkflow } from './rollover';
+export { rolloutWaveWorkflow } from './rollout-wave';
+export { registrationSweepWorkflow } from './registration-sweep';
