@@ -100,7 +100,8 @@ export const GatewaySchema = z
 
 export const WebhookSchema = z
   .object({
-    url: httpUrl,
+    /** An http(s) URL, or a secret reference to one (Slack/Teams webhook URLs are credentials). */
+    url: z.union([httpUrl, secretRef]),
     format: z.enum(['json', 'slack', 'teams']).default('json'),
   })
   .strict();

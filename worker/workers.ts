@@ -7,6 +7,7 @@ import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createAsaActivities } from '../activities/asa';
 import { createCucmActivities } from '../activities/cucm';
 import type { ActivityDeps } from '../activities/deps';
+import { createNotifyActivities } from '../activities/notify';
 import { createPhoneActivities } from '../activities/phones';
 import { createPlanActivities } from '../activities/plan';
 import { taskQueues } from '../workflows/rollover-types';
@@ -51,7 +52,7 @@ export async function createCertrollWorkers(opts: CertrollWorkerOptions): Promis
       ...base,
       ...workflowSource,
       taskQueue: opts.taskQueue ?? DEFAULT_TASK_QUEUE,
-      activities: { ...createPlanActivities(), ...(opts.extraActivities ?? {}) },
+      activities: { ...createPlanActivities(), ...createNotifyActivities(deps), ...(opts.extraActivities ?? {}) },
     }),
   ];
   for (const name of Object.keys(opts.inventory.asa)) {

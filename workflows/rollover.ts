@@ -25,6 +25,7 @@ import {
 import type { Duration } from '@temporalio/common';
 import { RolloverOptionsSchema } from '../config/rollover-options';
 import { Gates } from './gates';
+import { Notifier } from './notifier';
 import type { GateDecision, GateDecisionKind, GateRecord } from './messages';
 import { STATUS_DESCRIPTION } from './messages';
 import { checkSignedCertificate, csrSpkiHex, splitChain } from './pem-check';
@@ -107,6 +108,7 @@ class Rollover {
   private readonly asa: ReturnType<typeof asaActivities>;
   private readonly axl: ReturnType<typeof axlActivities>;
   private readonly local = localActivities();
+  readonly notifier = new Notifier();
 
   constructor(
     private readonly input: RolloverInput,
@@ -126,6 +128,14 @@ class Rollover {
       { key: CertrollGateway, value: this.input.gateway },
     ]);
     if ((await this.runPhase('plan', () => this.plan())) === 'stopped') return this.finish();
+    if (!this.input.carried) {
+      this.notifier.send({
+        kind: 'rollover-started',
+        asa: this.input.asa,
+        gateway: this.input.gateway,
+        message: `Rollover ${this.input.asa} → ${this.input.gateway} planned: ${this.state.phase('plan').detail}`,
+      });
+    }
     if (this.options.dryRun) {
       for (const p of this.state.phases) if (p.name !== 'plan') this.state.mark(p.name, 'skipped', 'dry run');
       return this.finish('dry-run');
@@ -393,6 +403,15 @@ class Rollover {
       );
     }
     upsertSearchAttributes([{ key: CertrollNotAfter, value: new Date(a.newCert!.notAfter) }]);
+    this.notifier.send({
+      kind: 'switched',
+      asa: asaName,
+      gateway: this.input.gateway,
+      newCertSha1Hex: a.newCert!.sha1Hex,
+      newCertSha1Base64: a.newCert!.sha1Base64,
+      notAfter: a.newCert!.notAfter,
+      message: `${asaName} now presents the new certificate (trustpoint ${a.trustpoint}); ${sweep.registered}/${sweep.total} phones registered`,
+    });
     return `interface presents the new certificate; ${sweep.registered}/${sweep.total} phones registered`;
   }
 
@@ -588,6 +607,15 @@ class Rollover {
       example: extra.example,
     });
     this.refresh();
+    const open = this.gates.openGate;
+    this.notifier.send({
+      kind: 'gate-waiting',
+      asa: this.input.asa,
+      gateway: this.input.gateway,
+      gate: name,
+      example: open?.example,
+      message: `Rollover ${this.input.asa} → ${this.input.gateway} waits at gate "${name}": ${question}`,
+    });
     const record = await waiting;
     upsertSearchAttributes([{ key: CertrollPhase, value: this.state.current() }]);
     this.refresh();
@@ -662,6 +690,7 @@ class Rollover {
         log.warn('rollover phase failed', { phase: name, error: message });
         this.state.lastError = `${name}: ${message}`;
         this.state.mark(name, 'failed', message);
+        this.notifier.send({ kind: 'phase-failed', asa: this.input.asa, gateway: this.input.gateway, phase: name, message: `Phase ${name} failed: ${message}` });
         const decision = await this.gate('failure', ['retry', 'rollback', 'abort'], `Phase ${name} failed: ${message}`, 'manual');
         if (decision.decision === 'retry') continue;
         if (decision.decision === 'rollback') {
@@ -699,6 +728,13 @@ class Rollover {
         if (p.name !== 'plan' && (p.status === 'done' || p.status === 'failed' || p.status === 'running')) this.state.mark(p.name, 'rolled-back');
       }
       this.refresh();
+      // Inside the non-cancellable scope, so a cancelled workflow still tells people what happened.
+      this.notifier.send({
+        kind: 'rolled-back',
+        asa: this.input.asa,
+        gateway: this.input.gateway,
+        message: `Rollover ${this.input.asa} → ${this.input.gateway} rolled back (${reason})${this.state.lastError ? `; ${this.state.lastError}` : ''}`,
+      });
     });
   }
 
@@ -762,6 +798,7 @@ class Rollover {
 
   private async continueAsNewIfSuggested(): Promise<void> {
     if (!workflowInfo().continueAsNewSuggested) return;
+    await this.notifier.flush();
     await condition(allHandlersFinished);
     await continueAsNew<typeof rolloverWorkflow>({ ...this.input, carried: this.state.carry(this.gates) });
   }
@@ -785,6 +822,10 @@ export async function rolloverWorkflow(input: RolloverInput): Promise<RolloverRe
   rollover.refresh();
   try {
     const result = await rollover.run();
+    if (result.outcome === 'completed') {
+      rollover.notifier.send({ kind: 'completed', asa: input.asa, gateway: input.gateway, message: `Rollover ${input.asa} → ${input.gateway} completed` });
+    }
+    await rollover.notifier.flush();
     await condition(allHandlersFinished);
     return result;
   } catch (err) {
@@ -792,6 +833,7 @@ export async function rolloverWorkflow(input: RolloverInput): Promise<RolloverRe
       // Cancel in the UI means: undo what was changed, then end as cancelled.
       await rollover.rollback('workflow cancelled');
       state.outcome = 'rolled-back';
+      await CancellationScope.nonCancellable(() => rollover.notifier.flush());
     }
     throw err;
   }
