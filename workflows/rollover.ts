@@ -25,6 +25,7 @@ import {
 import type { Duration } from '@temporalio/common';
 import { RolloverOptionsSchema } from '../config/rollover-options';
 import { Gates } from './gates';
+import { recordRolloverMetrics } from './metrics';
 import { Notifier } from './notifier';
 import type { GateDecision, GateDecisionKind, GateRecord } from './messages';
 import { STATUS_DESCRIPTION } from './messages';
@@ -794,6 +795,7 @@ class Rollover {
 
   refresh(): void {
     setCurrentDetails(this.state.details(this.gates));
+    recordRolloverMetrics(this.state.status(this.gates));
   }
 
   private async continueAsNewIfSuggested(): Promise<void> {
