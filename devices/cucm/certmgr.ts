@@ -58,8 +58,10 @@ export class CertmgrClient {
   private check(res: HttpResponse, what: string): void {
     if (res.status >= 200 && res.status < 300) return;
     if (res.status === 401) throw new AuthError(`certmgr ${what}: the platform administrator was refused (HTTP 401)`);
-    if (res.status === 404)
+    // Tomcat's HTML 404 means no such API (before CUCM 14); a JSON 404 is the API saying the item does not exist.
+    if (res.status === 404 && !(res.headers['content-type'] ?? '').includes('json')) {
       throw new CertmgrUnavailable(`certmgr ${what}: no certificate-management API here (CUCM before 14?)`);
+    }
     if (res.status === 503) throw new TransportError(`certmgr ${what}: service unavailable (HTTP 503)`);
     if (res.status >= 400 && res.status < 500)
       throw new CertmgrError(`certmgr ${what}: ${messageOf(res.body)}`, res.status);

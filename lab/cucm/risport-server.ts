@@ -105,8 +105,8 @@ export function selectCmDeviceResponse(model: CucmModel, names: string[]): strin
           )
           .join('')}</ns1:CmNodes>`;
   return (
-    `<?xml version='1.0' encoding='utf-8'?><soapenv:Envelope xmlns:soapenv="${SOAP_ENV_NS}" xmlns:xsi="${XSI}"><soapenv:Body>` +
-    `<ns1:selectCmDeviceResponse xmlns:ns1="${RIS_NS}"><ns1:selectCmDeviceReturn><ns1:SelectCmDeviceResult>` +
+    `<?xml version='1.0' encoding='utf-8'?><soapenv:Envelope xmlns:soapenv="${SOAP_ENV_NS}"><soapenv:Body>` +
+    `<ns1:selectCmDeviceResponse xmlns:ns1="${RIS_NS}" xmlns:xsi="${XSI}"><ns1:selectCmDeviceReturn><ns1:SelectCmDeviceResult>` +
     `${e('TotalDevicesFound', found)}${nodes}</ns1:SelectCmDeviceResult>${e('StateInfo', '')}</ns1:selectCmDeviceReturn>` +
     `</ns1:selectCmDeviceResponse></soapenv:Body></soapenv:Envelope>`
   );
