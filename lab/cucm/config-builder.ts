@@ -5,15 +5,16 @@
  * from the published snapshot (and cached), so a change touching 10,000 phones costs one snapshot, not 10,000
  * renders on the event loop.
  */
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, createPrivateKey, KeyObject, randomBytes } from 'node:crypto';
 import { escapeXml } from '../../devices/cucm/xml';
 import { ConfigFileSource } from '../contracts';
 import { CucmModel, LabPhone, ModelChange, VpnView } from './model';
-import { buildSgnFile, SgnSigner } from './sgn-file';
+import { buildSgnFile } from '../../devices/sgn';
 
 export interface ConfigBuilderOptions {
   rebuildDelayMs: number;
-  signer: SgnSigner;
+  /** The CallManager (TFTP) certificate and key that sign .sgn files. */
+  signer: { certificatePem: string; privateKeyPem: string };
   /** Name or address phones use for CUCM (callManager, TVS, CAPF). */
   cucmHost: string;
   /** Rendered files kept in memory (least recently built evicted first). */
@@ -189,6 +190,7 @@ export class ConfigBuilder implements ConfigFileSource {
   private readonly cache = new Map<string, { key: string; bytes: Buffer }>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly encryptionKey = randomBytes(16);
+  private readonly signingKey: KeyObject;
   private version = 0;
   private closed = false;
 
@@ -196,6 +198,7 @@ export class ConfigBuilder implements ConfigFileSource {
     private readonly model: CucmModel,
     private readonly opts: ConfigBuilderOptions,
   ) {
+    this.signingKey = createPrivateKey(opts.signer.privateKeyPem);
     this.publishViews(this.snapshotViews(), new Date().toISOString());
     this.publishPhones(this.snapshotPhones([...model.phones.keys()]), new Date().toISOString());
     model.onChange((change) => this.onChange(change));
@@ -326,12 +329,21 @@ export class ConfigBuilder implements ConfigFileSource {
       const iv = randomBytes(16);
       const cipher = createCipheriv('aes-128-cbc', this.encryptionKey, iv);
       const encrypted = Buffer.concat([iv, cipher.update(full), cipher.final()]);
-      return buildSgnFile(encrypted, fileName, this.opts.signer, at);
+      return this.sign(encrypted, fileName, at);
     }
     const xml = phone.encryptedConfig
       ? renderEncryptedStub(phone, stamp)
       : renderPhoneConfig(phone, view, this.opts.cucmHost, stamp);
     const payload = Buffer.from(xml);
-    return suffix === SIGNED ? buildSgnFile(payload, fileName, this.opts.signer, at) : payload;
+    return suffix === SIGNED ? this.sign(payload, fileName, at) : payload;
+  }
+
+  private sign(payload: Buffer, fileName: string, at: Date): Buffer {
+    return buildSgnFile({
+      payload,
+      fileName,
+      at,
+      signer: { certificatePem: this.opts.signer.certificatePem, privateKey: this.signingKey },
+    });
   }
 }

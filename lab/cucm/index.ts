@@ -291,7 +291,7 @@ export async function startCucmLab(opts: CucmLabOptions = {}): Promise<CucmLab> 
 
   const builder = new ConfigBuilder(model, {
     rebuildDelayMs: opts.rebuildDelayMs ?? 0,
-    signer: { cert: parseCertificate(callManager.pem), privateKeyPem: callManager.key.privateKeyPem },
+    signer: { certificatePem: callManager.pem, privateKeyPem: callManager.key.privateKeyPem },
     cucmHost: '127.0.0.1',
   });
 

@@ -2,6 +2,7 @@ import { verify } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseCertificate } from '../../../devices/cert';
 import { parseXml, path, text } from '../../../devices/cucm/xml';
+import { checkCertHash, readPhoneConfig } from '../../../devices/phone-config';
 import { CucmLab, generatePhoneSpecs, startCucmLab } from '../../../lab/cucm';
 import { axlClient, oldAndNewCertificates } from './helpers';
 
@@ -155,6 +156,29 @@ describe('config-file builder (CUCM TFTP service)', () => {
     const tampered = Buffer.from(withoutSignature);
     tampered[tampered.length - 10] ^= 1;
     expect(verify('sha1', tampered, lab.signerPem, sig.bytes)).toBe(false);
+  });
+
+  it("reads back with the verifier's own reader (devices/phone-config): hashes by set membership, encrypted detected", () => {
+    const plain = readPhoneConfig(lab.readFile('SEP00AA00000002.cnf.xml')!, 'SEP00AA00000002.cnf.xml');
+    const signed = readPhoneConfig(lab.readFile('SEP00AA00000002.cnf.xml.sgn')!, 'SEP00AA00000002.cnf.xml.sgn');
+    expect(signed).toMatchObject({
+      kind: 'config',
+      format: 'sgn',
+      sgn: { fileName: 'SEP00AA00000002.cnf.xml.sgn', digest: 'sha1', signatureBytes: 256 },
+    });
+    expect(plain).toMatchObject({
+      kind: 'config',
+      vpnGroup: { authMethodName: 'certificate', hashAlg: 0, urls: ['https://vpn.example.com/PhoneVPN'] },
+    });
+    const current = lab.state().gateways[0].certificates.map((c) => c.sha1Base64);
+    for (const hash of current) expect(checkCertHash(signed, hash!).state).toBe('verified');
+    expect(checkCertHash(signed, 'Eom4p6qf/YSGXjiTnzRmphtWCPw=').state).toBe('stale');
+    expect(readPhoneConfig(lab.readFile('SEP00CC00000001.cnf.xml.sgn')!, 'SEP00CC00000001.cnf.xml.sgn').kind).toBe(
+      'encrypted',
+    );
+    expect(
+      readPhoneConfig(lab.readFile('SEP00CC00000001.cnf.xml.enc.sgn')!, 'SEP00CC00000001.cnf.xml.enc.sgn').kind,
+    ).toBe('encrypted');
   });
 
   it('serves an encrypted-config phone a stub plus .enc.sgn, and a non-VPN phone no <vpnGroup>', () => {
