@@ -63,3 +63,16 @@ export function includesPhoneCipher(suites: string[]): boolean {
   const names = suites.map(normaliseCipherName);
   return PHONE_CIPHERS.some((c) => names.includes(c));
 }
+
+/** Every OpenSSL suite name the command builder lets into an `ssl cipher … custom "…"` string. */
+export const KNOWN_CIPHERS: ReadonlySet<string> = new Set([
+  ...MEDIUM,
+  'DES-CBC3-SHA',
+  'ECDHE-ECDSA-AES256-SHA',
+  'ECDHE-ECDSA-AES128-SHA',
+  'ECDHE-RSA-AES256-SHA',
+  'ECDHE-RSA-AES128-SHA',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+  'DHE-RSA-CHACHA20-POLY1305',
+]);

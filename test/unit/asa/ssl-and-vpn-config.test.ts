@@ -1,4 +1,4 @@
-import { includesPhoneCipher, suitesOf } from '../../../devices/asa/parse/ciphers';
+import { includesPhoneCipher, suitesOf } from '../../../devices/asa/ciphers';
 import { parseShowRunSsl, trustpointForInterface } from '../../../devices/asa/parse/run-ssl';
 import { parseShowSsl } from '../../../devices/asa/parse/show-ssl';
 import { parseShowRunWebvpn } from '../../../devices/asa/parse/run-webvpn';
