@@ -7,7 +7,9 @@ import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createAsaActivities } from '../activities/asa';
 import { createCucmActivities } from '../activities/cucm';
 import type { ActivityDeps } from '../activities/deps';
+import { createInventoryActivities } from '../activities/inventory';
 import { createNotifyActivities } from '../activities/notify';
+import { createRolloverStartActivities } from '../activities/rollover-start';
 import { createPhoneActivities } from '../activities/phones';
 import { createPlanActivities } from '../activities/plan';
 import { taskQueues } from '../workflows/rollover-types';
@@ -52,7 +54,13 @@ export async function createCertrollWorkers(opts: CertrollWorkerOptions): Promis
       ...base,
       ...workflowSource,
       taskQueue: opts.taskQueue ?? DEFAULT_TASK_QUEUE,
-      activities: { ...createPlanActivities(), ...createNotifyActivities(deps), ...(opts.extraActivities ?? {}) },
+      activities: {
+        ...createPlanActivities(),
+        ...createNotifyActivities(deps),
+        ...createInventoryActivities(deps),
+        ...createRolloverStartActivities(),
+        ...(opts.extraActivities ?? {}),
+      },
     }),
   ];
   for (const name of Object.keys(opts.inventory.asa)) {

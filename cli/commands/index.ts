@@ -4,6 +4,7 @@ import { registerDevServer } from './dev-server';
 import { registerDecide } from './decide';
 import { registerInventory } from './inventory';
 import { registerObserve } from './observe';
+import { registerSchedule } from './schedule';
 import { registerStart } from './start';
 import { registerWorker } from './worker';
 
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerStart(program);
   registerObserve(program);
   registerDecide(program);
+  registerSchedule(program);
 }

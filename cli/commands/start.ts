@@ -4,7 +4,7 @@ import { Inventory } from '../../config/inventory';
 import { RolloverOptionsInput, RolloverOptionsSchema } from '../../config/rollover-options';
 import { rolloverWorkflow } from '../../workflows/rollover';
 import { RolloverInput, rolloverWorkflowId } from '../../workflows/rollover-types';
-import { CertrollAsa, CertrollGateway, CertrollPhase } from '../../workflows/search-attributes';
+import { rolloverStartOptions } from '../../activities/rollover-start';
 import { DEFAULT_TASK_QUEUE } from '../../worker/workers';
 import { printJson, runCommand, UsageError } from '../exit';
 import { inventoryFrom, withInventoryOption } from '../inventory-option';
@@ -98,19 +98,7 @@ export function registerStart(program: Command): void {
         const t = await connectTemporal();
         try {
           const workflowId = rolloverWorkflowId(input.asa, input.gateway);
-          await t.client.workflow.start(rolloverWorkflow, {
-            workflowId,
-            taskQueue: flags.taskQueue ?? DEFAULT_TASK_QUEUE,
-            args: [input],
-            workflowIdConflictPolicy: 'FAIL',
-            typedSearchAttributes: [
-              { key: CertrollAsa, value: input.asa },
-              { key: CertrollGateway, value: input.gateway },
-              { key: CertrollPhase, value: 'plan' },
-            ],
-            staticSummary: `Certificate rollover ${input.asa} → gateway ${input.gateway}`,
-            staticDetails: startDetails(input),
-          });
+          await t.client.workflow.start(rolloverWorkflow, rolloverStartOptions(input, flags.taskQueue ?? DEFAULT_TASK_QUEUE, 'FAIL'));
           const ui = workflowUiUrl(t.namespace, workflowId);
           if (flags.json) return printJson({ workflowId, namespace: t.namespace, ui });
           process.stdout.write(`started ${workflowId}\n  Web UI: ${ui}\n  watch:  certroll watch ${workflowId}\n`);
@@ -120,15 +108,3 @@ export function registerStart(program: Command): void {
       }),
     );
 }
-
-export function startDetails(input: RolloverInput): string {
-  const o = input.options ?? {};
-  return [
-    `**ASA:** ${input.asa} · **CUCM cluster:** ${input.cluster} · **VPN gateway:** ${input.gateway}`,
-    '',
-    `**Certificate mode:** ${o.certificateMode ?? 'self-signed'}${o.subjectName ? ` · **subject:** ${o.subjectName}` : ''}${o.dryRun ? ' · **dry run**' : ''}`,
-    '',
-    'Phones in scope are counted in the plan phase; see the current details and the `status` query.',
-  ].join('\n');
-}
-
