@@ -244,7 +244,7 @@ class ReadTransfer {
       this.socket.on('error', (err) => this.fail(new TransportError(`TFTP socket error: ${err.message}`)));
       if (this.s.signal) {
         if (this.s.signal.aborted) return this.abort();
-        this.s.signal.addEventListener('abort', () => this.abort(), { once: true });
+        this.s.signal.addEventListener('abort', this.onAbort, { once: true });
       }
       this.sendRequest();
     });
@@ -494,9 +494,13 @@ class ReadTransfer {
     this.fail(reason);
   }
 
+  private readonly onAbort = () => this.abort();
+
   private finish(): void {
     this.finished = true;
     clearTimeout(this.timer);
+    // One activity passes the same signal to thousands of reads: do not leave a listener behind for each.
+    this.s.signal?.removeEventListener('abort', this.onAbort);
   }
 
   private fail(error: unknown): void {
