@@ -71,6 +71,20 @@ export interface CucmLabOptions {
   nodes?: string[];
 }
 
+/** The shape `config/inventory.ts` validates for one cluster. */
+export interface CucmInventoryInput {
+  publisher: string;
+  port: number;
+  axlVersion: LabAxlVersion;
+  axlUser: string;
+  axlPassword: string;
+  platformUser: string;
+  platformPassword: string;
+  tls: { sha256: string } | { caFile: string };
+  tftpServers: Array<{ host: string; port: number; httpPort?: number; slots?: number }>;
+  risportQueriesPerMinute?: number;
+}
+
 export interface CucmLabRequest {
   at: string;
   api: 'axl' | 'certmgr' | 'risport';
@@ -127,6 +141,8 @@ export interface CucmLab extends ConfigFileSource, CucmPhoneRegistry {
   setGatewayCertificatesDirect(pems: string[]): void;
   updateVpnProfile(patch: { hostIdCheck?: boolean; authMethod?: VpnAuthMethod }): void;
   addPhones(specs: LabPhoneSpec[]): void;
+  /** This lab as an inventory `cucm` entry (secret references are the caller's; the lab knows the values). */
+  inventoryEntry(refs: { axlPassword: string; platformPassword: string }, tls?: 'pin' | 'caFile'): CucmInventoryInput;
   state(): CucmLabSnapshot;
   fileBuiltAt(name: string): string | undefined;
   pendingRebuilds(): number;
@@ -433,6 +449,7 @@ export async function startCucmLab(opts: CucmLabOptions = {}): Promise<CucmLab> 
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const tlsSha256Pin = sha256Pin(toDer(tomcat.pem));
 
   const listPhones = (): LabPhoneRecord[] =>
     model.phoneNames().map((n) => {
@@ -490,7 +507,7 @@ export async function startCucmLab(opts: CucmLabOptions = {}): Promise<CucmLab> 
     https: { host: '127.0.0.1', port },
     caPem: ca.pem,
     caFile,
-    tlsSha256Pin: sha256Pin(toDer(tomcat.pem)),
+    tlsSha256Pin,
     signerPem: callManager.pem,
     axlVersion,
     credentials,
@@ -504,6 +521,19 @@ export async function startCucmLab(opts: CucmLabOptions = {}): Promise<CucmLab> 
         ...(patch.authMethod ? { clientAuthentication: patch.authMethod } : {}),
       }),
     addPhones: (specs) => model.addPhones(specs.map(toLabPhone), nodes, nowSeconds()),
+    inventoryEntry: (refs, tls = 'pin') => ({
+      publisher: '127.0.0.1',
+      port,
+      axlVersion,
+      axlUser: credentials.axlUser,
+      axlPassword: refs.axlPassword,
+      platformUser: credentials.platformUser,
+      platformPassword: refs.platformPassword,
+      tls: tls === 'pin' ? { sha256: tlsSha256Pin } : { caFile },
+      // The TFTP service is served by lab/tftp; whoever composes the labs fills in its endpoint.
+      tftpServers: [{ host: '127.0.0.1', port: 69 }],
+      risportQueriesPerMinute: Math.min(18, Math.max(1, (opts.risportQueriesPerMinute ?? 15) - 3)),
+    }),
     state,
     readFile: (name) => builder.readFile(name),
     listFiles: () => builder.listFiles(),

@@ -174,7 +174,10 @@ export class CucmModel {
   ): { outcome: 'added' | 'replaced' | 'unchanged'; entry: LabTrustEntry; replaced?: LabTrustEntry } {
     let cert: CertInfo;
     try {
-      cert = parseCertificate(input);
+      // JSON carries DER as bare base64; PEM keeps its armour.
+      const der =
+        typeof input === 'string' && /^[A-Za-z0-9+/\s]+=*\s*$/.test(input) ? Buffer.from(input, 'base64') : input;
+      cert = parseCertificate(der);
     } catch {
       throw new LabCertmgrRuleError(
         400,

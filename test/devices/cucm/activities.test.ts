@@ -19,8 +19,17 @@ function activitiesFor(lab: CucmLab): CucmActivities {
   return createCucmActivities(labInventory(lab));
 }
 
+/** Run an activity in a mock context (optionally a retry with heartbeat details), keeping its result type. */
 function run<A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> {
-  return new MockActivityEnvironment().run(fn, ...args);
+  return inEnv(new MockActivityEnvironment(), fn, ...args);
+}
+
+function inEnv<A extends unknown[], R>(
+  env: MockActivityEnvironment,
+  fn: (...args: A) => Promise<R>,
+  ...args: A
+): Promise<R> {
+  return env.run(fn, ...args) as Promise<R>;
 }
 
 describe('CUCM activities against the lab (MockActivityEnvironment)', () => {
@@ -202,7 +211,7 @@ describe('CUCM activities against the lab (MockActivityEnvironment)', () => {
     expect(last.done).toBe(3);
 
     const second = new MockActivityEnvironment({ heartbeatDetails: last });
-    const result = await second.run(acts.applyConfig, { cluster, names });
+    const result = await inEnv(second, acts.applyConfig, { cluster, names });
     expect(result.applied).toEqual(names.filter((n) => n !== 'SEP0000DEADBEEF'));
     expect(result.failed).toEqual([{ name: 'SEP0000DEADBEEF', reason: expect.stringContaining('5007') }]);
     expect(result.startedAt).toBe(last.startedAt);
@@ -245,15 +254,13 @@ describe('CUCM activities against the lab (MockActivityEnvironment)', () => {
       const heartbeats: Array<{ results: unknown[] }> = [];
       const env = new MockActivityEnvironment();
       env.on('heartbeat', (d) => heartbeats.push(d));
-      const failure = await env.run(a.registrationStatus, { cluster, names }).catch((e) => e);
+      const failure = await inEnv(env, a.registrationStatus, { cluster, names }).catch((e) => e);
       expect(failure).toMatchObject({ type: 'RisRateLimited', nonRetryable: false });
       expect(failure.message).toContain('Exceeded allowed rate for Reatime information');
       expect(heartbeats[heartbeats.length - 1].results).toHaveLength(2000);
       big.faults.risportQueriesPerMinute = 3;
-      const resumed = await new MockActivityEnvironment({ heartbeatDetails: heartbeats[heartbeats.length - 1] }).run(
-        a.registrationStatus,
-        { cluster, names },
-      );
+      const retry = new MockActivityEnvironment({ heartbeatDetails: heartbeats[heartbeats.length - 1] });
+      const resumed = await inEnv(retry, a.registrationStatus, { cluster, names });
       expect(resumed.map((r) => r.name)).toEqual(names);
       expect(big.requestLog.filter((r) => r.api === 'risport').map((r) => r.status)).toEqual([200, 200, 500, 200]);
     } finally {

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import { validateInventory } from '../../../config/inventory';
 import { parseCertificate } from '../../../devices/cert';
 import * as req from '../../../devices/cucm/axl-requests';
 import { axlEnvelope, axlNamespace } from '../../../devices/cucm/axl';
@@ -33,6 +34,22 @@ describe('AXL client <-> CUCM lab over pinned HTTPS', () => {
   afterAll(async () => lab?.close());
   beforeEach(() => {
     lab.requestLog.length = 0;
+  });
+
+  it('describes itself as a valid inventory entry (pin or CA file)', () => {
+    const refs = { axlPassword: 'env:LAB_AXL', platformPassword: 'env:LAB_PLATFORM' };
+    const inventory = validateInventory({
+      asa: {},
+      cucm: { lab: lab.inventoryEntry(refs), labCa: lab.inventoryEntry(refs, 'caFile') },
+      gateways: {},
+    });
+    expect(inventory.cucm.lab).toMatchObject({
+      port: lab.https.port,
+      axlVersion: '14.0',
+      tls: { sha256: lab.tlsSha256Pin },
+    });
+    expect(inventory.cucm.labCa.tls).toEqual({ caFile: lab.caFile });
+    expect(JSON.stringify(inventory)).not.toContain(lab.credentials.axlPassword);
   });
 
   it('reads the version, the VPN objects and the common phone profiles', async () => {

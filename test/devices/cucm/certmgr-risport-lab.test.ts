@@ -68,6 +68,23 @@ describe('certmgr client <-> CUCM lab: Phone-VPN-trust with CUCM rules', () => {
     expect(lab.state().trust.map((t) => t.sha1Base64)).toEqual([old.sha1Base64]);
   });
 
+  it('accepts DER (bare base64 in the JSON body) as well as PEM', async () => {
+    const der = parseCertificate(certs.renewed).pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '');
+    const raw = await fetchLab(
+      lab,
+      '/platformcom/api/v1/certmgr/config/trust/certificates',
+      'POST',
+      JSON.stringify({ service: ['Phone-VPN-trust'], certificates: [der] }),
+    );
+    expect(raw.status).toBe(201);
+    expect(
+      lab
+        .state()
+        .trust.map((t) => t.name)
+        .sort(),
+    ).toEqual(['vpn-2025.example.com.pem', 'vpn.example.com.pem']);
+  });
+
   it('uses the platform administrator: a wrong password is a 401 AuthError', async () => {
     await expect(certmgrClient(lab, 'wrong').listTrust()).rejects.toBeInstanceOf(AuthError);
     await expect(certmgrClient(lab, lab.credentials.axlPassword).listTrust()).rejects.toBeInstanceOf(AuthError);
