@@ -4,8 +4,10 @@ import { registerDevServer } from './dev-server';
 import { registerDecide } from './decide';
 import { registerInventory } from './inventory';
 import { registerObserve } from './observe';
+import { registerPhoneConfig } from './phone-config';
 import { registerSchedule } from './schedule';
 import { registerStart } from './start';
+import { registerTftp } from './tftp';
 import { registerWorker } from './worker';
 
 export function registerCommands(program: Command): void {
@@ -16,4 +18,6 @@ export function registerCommands(program: Command): void {
   registerObserve(program);
   registerDecide(program);
   registerSchedule(program);
+  registerTftp(program);
+  registerPhoneConfig(program);
 }
