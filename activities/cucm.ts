@@ -101,7 +101,6 @@ function toFailure(err: unknown): unknown {
       message: err.message,
       nonRetryable: !err.retryable,
       details,
-      cause: err,
     });
   }
   if (err instanceof SecretError || err instanceof InventoryError) {

@@ -124,6 +124,7 @@ export class CucmHttp {
         code,
       );
     }
-    return new TransportError(`CUCM ${where}: ${code ?? 'network error'}: ${err.message}`, { cause: err });
+    // No `cause`: an AxiosError carries the request config, Basic-auth password included.
+    return new TransportError(`CUCM ${where}: ${code ?? 'network error'}: ${err.message}`);
   }
 }

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { parseCertificate } from '../../../devices/cert';
 import { createCucmActivities, CucmActivities, trustOverwriteRisk } from '../../../activities/cucm';
@@ -280,6 +281,22 @@ describe('CUCM activities against the lab (MockActivityEnvironment)', () => {
       type: 'InventoryError',
       nonRetryable: true,
     });
+  });
+});
+
+describe('CUCM activities when CUCM goes away', () => {
+  it('a network failure is a retryable TransportError that carries no credentials', async () => {
+    const lab = await startCucmLab({ phones: generatePhoneSpecs(2) });
+    const acts = activitiesFor(lab);
+    expect(await run(acts.countScopePhones, { cluster, commonPhoneProfiles: ['VPN-CPP'] })).toBe(2);
+    await lab.close();
+    const failure = await run(acts.countScopePhones, { cluster, commonPhoneProfiles: ['VPN-CPP'] }).catch((e) => e);
+    expect(failure).toMatchObject({ type: 'TransportError', nonRetryable: false });
+    const everything = inspect(failure, { depth: 20, showHidden: true });
+    expect(everything).not.toContain(lab.credentials.axlPassword);
+    expect(everything).not.toContain(
+      Buffer.from(`${lab.credentials.axlUser}:${lab.credentials.axlPassword}`).toString('base64'),
+    );
   });
 });
 
