@@ -210,7 +210,7 @@ class Rollover {
           trustpoints: asaState.trustpoints.map((t) => t.name),
           keyLabels: asaState.keyLabels,
           phoneCiphersEnabled: asaState.ssl?.phoneCiphersEnabled,
-          loadBalancing: asaState.loadBalancing?.enabled,
+          loadBalancing: asaState.loadBalancing?.configured && asaState.loadBalancing.participate,
         },
         oldCert: oldExport ? { ...toSummary(oldExport), keyType: oldExport.keyType } : undefined,
         phoneProbe,
