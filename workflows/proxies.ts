@@ -24,6 +24,12 @@ export const NON_RETRYABLE = [
   'AxlQueryTooLarge',
   'TrustOverwriteRisk',
   'CertmgrError',
+  'CertmgrUnavailable',
+  'AxlVersionUnsupported',
+  'VpnFeatureUnavailable',
+  'CucmProtocolError',
+  'RisFault',
+  'TrustInUse',
   'VerificationFailed',
 ];
 

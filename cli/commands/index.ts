@@ -2,7 +2,9 @@
 import { Command } from 'commander';
 import { registerDevServer } from './dev-server';
 import { registerDecide } from './decide';
+import { registerDemo } from './demo';
 import { registerInventory } from './inventory';
+import { registerLab } from './lab';
 import { registerObserve } from './observe';
 import { registerPhoneConfig } from './phone-config';
 import { registerSchedule } from './schedule';
@@ -18,6 +20,8 @@ export function registerCommands(program: Command): void {
   registerObserve(program);
   registerDecide(program);
   registerSchedule(program);
+  registerLab(program);
+  registerDemo(program);
   registerTftp(program);
   registerPhoneConfig(program);
 }
