@@ -101,6 +101,11 @@ class OutgoingTransfer {
     private readonly onEnd: (result: TransferResult) => void,
   ) {}
 
+  /** The last block is out: a new request from the same client port means it already has the file. */
+  get awaitingFinalAck(): boolean {
+    return this.lastWasFinal;
+  }
+
   start(): void {
     this.socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
     if (Object.keys(this.negotiated.oack).length > 0) this.transmit(encodeOack(this.negotiated.oack), false);
@@ -186,7 +191,7 @@ class OutgoingTransfer {
 export class TftpUdpServer {
   private socket?: dgram.Socket;
   /** Requests in progress by client endpoint: a retransmitted RRQ must not start a second transfer. */
-  private readonly inProgress = new Set<string>();
+  private readonly inProgress = new Map<string, { file: string; transfer?: OutgoingTransfer }>();
   private readonly transfers = new Set<OutgoingTransfer>();
 
   constructor(private readonly deps: UdpServerDeps) {}
@@ -225,21 +230,33 @@ export class TftpUdpServer {
       return this.reply(encodeError(TFTP_ERROR.illegalOperation, `Unsupported mode ${packet.mode}`), rinfo);
     }
     const key = `${rinfo.address}:${rinfo.port}`;
-    if (this.inProgress.has(key)) return;
+    if (this.isRetransmittedRequest(key, packet.file)) return;
     const request = { file: packet.file, mode: packet.mode, options: packet.options };
-    const accepted = this.deps.queue.enter((release) => this.serve(request, rinfo, key, release));
+    const entry: { file: string; transfer?: OutgoingTransfer } = { file: packet.file };
+    const accepted = this.deps.queue.enter((release) => this.serve(request, rinfo, entry, key, release));
     if (!accepted) {
       this.reply(encodeError(TFTP_ERROR.notDefined, SERVING_COUNT_EXCEEDED), rinfo);
       this.deps.record({ file: packet.file, from: key, channel: 'tftp', result: 'refused' });
       return;
     }
-    this.inProgress.add(key);
+    this.inProgress.set(key, entry);
+  }
+
+  /**
+   * The same file asked again from the same port while it is queued or being sent: the client's retransmission.
+   * Clients that reuse one port for consecutive gets (tftp-hpa) may send the next RRQ before we saw the previous
+   * final ACK: that one is a new request.
+   */
+  private isRetransmittedRequest(key: string, file: string): boolean {
+    const current = this.inProgress.get(key);
+    return current !== undefined && current.file === file && !current.transfer?.awaitingFinalAck;
   }
 
   /** Runs when a serving slot is free: the file is read now, so a queued request sees CUCM's latest build. */
   private serve(
     request: { file: string; mode: string; options: Record<string, string> },
     client: dgram.RemoteInfo,
+    entry: { file: string; transfer?: OutgoingTransfer },
     key: string,
     release: () => void,
   ): void {
@@ -247,7 +264,7 @@ export class TftpUdpServer {
     const done = (result: TransferResult) => {
       if (finished) return;
       finished = true;
-      this.inProgress.delete(key);
+      if (this.inProgress.get(key) === entry) this.inProgress.delete(key);
       this.deps.record({ file: request.file, from: key, channel: 'tftp', result });
       release();
     };
@@ -272,6 +289,7 @@ export class TftpUdpServer {
         done(result);
       });
       this.transfers.add(transfer);
+      entry.transfer = transfer;
       transfer.start();
     });
   }

@@ -1,7 +1,15 @@
 /** Our TFTP client against our lab TFTP server over loopback UDP: options, no OACK, loss, missing files, slots. */
 import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
 import { tftpGet } from '../../../devices/tftp/client';
 import { ConfigFileNotFound, FileTooLarge, TftpServerBusy } from '../../../devices/tftp/errors';
+import {
+  decodePacket,
+  encodeAck,
+  encodeReadRequest,
+  encodeWriteRequest,
+  type TftpPacket,
+} from '../../../devices/tftp/packets';
 import { mapFileSource, startTftpLab, type TftpLab } from '../../../lab/tftp';
 
 const files = new Map<string, Buffer>([
@@ -154,4 +162,55 @@ test('HTTP 6970 serves the same bytes; a missing file is 404 → ConfigFileNotFo
   await expect(httpGetFile({ host: lab.http.host, port: lab.http.port, file: '../etc/passwd' })).rejects.toThrow(
     /segments/,
   );
+});
+
+describe('lab server request handling (raw client socket)', () => {
+  let socket: dgram.Socket;
+  const inbox: Array<{ packet: TftpPacket; port: number }> = [];
+
+  beforeEach(async () => {
+    inbox.length = 0;
+    socket = dgram.createSocket('udp4');
+    socket.on('message', (msg, rinfo) => inbox.push({ packet: decodePacket(msg), port: rinfo.port }));
+    await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+  });
+
+  afterEach(() => socket.close());
+
+  const send = (packet: Buffer, port = lab.udp.port) => socket.send(packet, port, '127.0.0.1');
+  const until = (check: () => boolean) => waitUntil(check, 'the expected packets');
+
+  test('a retransmitted RRQ does not start a second transfer', async () => {
+    send(encodeReadRequest('SEP000000000512.cnf.xml', 'octet'));
+    send(encodeReadRequest('SEP000000000512.cnf.xml', 'octet'));
+    await until(() => inbox.length >= 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(inbox.map((m) => m.packet.op)).toEqual(['DATA']);
+    send(encodeAck(1), inbox[0].port);
+    await until(() => inbox.length === 2);
+    send(encodeAck(2), inbox[0].port);
+    await waitUntil(() => lab.stats().served === 1, 'the transfer completed');
+    expect(lab.transferLog.map((r) => r.result)).toEqual(['ok']);
+  });
+
+  test('a new RRQ from the same port before the final ACK is a new request (tftp-hpa reuses its port)', async () => {
+    send(encodeReadRequest('empty.cnf.xml', 'octet'));
+    await until(() => inbox.length === 1);
+    expect(inbox[0].packet).toEqual({ op: 'DATA', block: 1, data: Buffer.alloc(0) });
+    send(encodeReadRequest('SEP000000000511.cnf.xml', 'octet'));
+    send(encodeAck(1), inbox[0].port);
+    await until(() => inbox.length === 2);
+    expect(inbox[1].packet).toMatchObject({ op: 'DATA', block: 1 });
+    expect(inbox[1].port).not.toBe(inbox[0].port);
+  });
+
+  test('write requests are refused (CUCM TFTP is read-only) and stray packets get ERROR 5', async () => {
+    send(encodeWriteRequest('SEP000000000511.cnf.xml', 'octet'));
+    send(encodeAck(7));
+    await until(() => inbox.length === 2);
+    expect(inbox.map((m) => m.packet)).toEqual([
+      { op: 'ERROR', code: 2, message: 'Access violation' },
+      { op: 'ERROR', code: 5, message: 'Unknown transfer ID' },
+    ]);
+  });
 });
