@@ -92,15 +92,16 @@ export function toDer(input: string | Buffer): Buffer {
   }
   const m = PEM_BLOCK.exec(input);
   if (!m) throw new InvalidInput('not a PEM certificate: no BEGIN/END CERTIFICATE block');
-  const body = m[0]
-    .replace(/-----(BEGIN|END) CERTIFICATE-----/g, '')
-    .replace(/\s+/g, '');
+  const body = m[0].replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw new InvalidInput('not a PEM certificate: body is not base64');
   return Buffer.from(body, 'base64');
 }
 
 export function derToPem(der: Buffer): string {
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
@@ -136,7 +137,8 @@ function asn1String(node: forge.asn1.Asn1): string {
       return forge.util.decodeUtf8(raw);
     case forge.asn1.Type.BMPSTRING: {
       let s = '';
-      for (let i = 0; i + 1 < raw.length; i += 2) s += String.fromCharCode((raw.charCodeAt(i) << 8) | raw.charCodeAt(i + 1));
+      for (let i = 0; i + 1 < raw.length; i += 2)
+        s += String.fromCharCode((raw.charCodeAt(i) << 8) | raw.charCodeAt(i + 1));
       return s;
     }
     default:
@@ -242,7 +244,11 @@ export function parseCertificate(input: string | Buffer): CertInfo {
 
 /** Serials compare as numbers: `00fa91…` (ASA) and `fa91…` (CUCM) are the same certificate serial. */
 export function sameSerial(a: string, b: string): boolean {
-  const norm = (s: string) => s.toLowerCase().replace(/[^0-9a-f]/g, '').replace(/^0+(?=.)/, '');
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^0-9a-f]/g, '')
+      .replace(/^0+(?=.)/, '');
   return norm(a) === norm(b);
 }
 
@@ -289,4 +295,44 @@ export function hostIdMatches(urlHost: string, cert: Pick<CertInfo, 'commonNames
     return { match: false, reason: `only a wildcard name covers ${urlHost}; phones refuse wildcards` };
   }
   return { match: false, reason: `${urlHost} is not among the certificate's CN/SAN (${names.join(', ') || 'none'})` };
+}
+
+/** The facts of a certificate the rollover stores and compares: every hash form, names, serial, validity, key. */
+export interface CertificateFacts {
+  pem: string;
+  sha1Base64: string;
+  sha1Hex: string;
+  sha256Hex: string;
+  serialHex: string;
+  serialDecimal: string;
+  issuerRfc2253: string;
+  subjectRfc2253: string;
+  commonNames: string[];
+  subjectAltNames: { dns: string[]; ip: string[] };
+  notBefore: string;
+  notAfter: string;
+  keyType: CertInfo['keyType'];
+  keyBits?: number;
+  selfSigned: boolean;
+}
+
+export function certificateFacts(info: CertInfo): CertificateFacts {
+  const facts: CertificateFacts = {
+    pem: info.pem,
+    sha1Base64: info.sha1Base64,
+    sha1Hex: info.sha1Hex,
+    sha256Hex: info.sha256Hex,
+    serialHex: info.serialHex,
+    serialDecimal: info.serialDecimal,
+    issuerRfc2253: info.issuer.rfc2253,
+    subjectRfc2253: info.subject.rfc2253,
+    commonNames: info.commonNames,
+    subjectAltNames: info.subjectAltNames,
+    notBefore: info.notBefore,
+    notAfter: info.notAfter,
+    keyType: info.keyType,
+    selfSigned: info.selfSigned,
+  };
+  if (info.keyBits !== undefined) facts.keyBits = info.keyBits;
+  return facts;
 }

@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
-import { CertInfo, parseCertificate, sameSerial } from '../cert';
+import { CertificateFacts, certificateFacts, parseCertificate, sameSerial } from '../cert';
 import { InvalidInput } from '../errors';
 import { includesPhoneCipher, normaliseCipherName, suitesOf } from './ciphers';
 import * as cmd from './commands';
@@ -30,44 +30,7 @@ import { AsaState, summarizeBlock } from './state';
 import { EC_TLS_SINCE, versionAtLeast } from './version';
 
 /** Everything about a certificate the rollover compares and stores (no private material). */
-export interface ExportedCertificate {
-  pem: string;
-  sha1Base64: string;
-  sha1Hex: string;
-  sha256Hex: string;
-  serialHex: string;
-  serialDecimal: string;
-  issuerRfc2253: string;
-  subjectRfc2253: string;
-  commonNames: string[];
-  subjectAltNames: { dns: string[]; ip: string[] };
-  notBefore: string;
-  notAfter: string;
-  keyType: string;
-  keyBits?: number;
-  selfSigned: boolean;
-}
-
-export function exportedCertificate(info: CertInfo): ExportedCertificate {
-  const out: ExportedCertificate = {
-    pem: info.pem,
-    sha1Base64: info.sha1Base64,
-    sha1Hex: info.sha1Hex,
-    sha256Hex: info.sha256Hex,
-    serialHex: info.serialHex,
-    serialDecimal: info.serialDecimal,
-    issuerRfc2253: info.issuer.rfc2253,
-    subjectRfc2253: info.subject.rfc2253,
-    commonNames: info.commonNames,
-    subjectAltNames: info.subjectAltNames,
-    notBefore: info.notBefore,
-    notAfter: info.notAfter,
-    keyType: info.keyType,
-    selfSigned: info.selfSigned,
-  };
-  if (info.keyBits !== undefined) out.keyBits = info.keyBits;
-  return out;
-}
+export type ExportedCertificate = CertificateFacts;
 
 export interface KeyAndTrustpointSpec {
   trustpoint: string;
@@ -244,23 +207,28 @@ export class AsaClient {
       throw new AsaStateConflict(`key label ${spec.keyLabel} is already the key pair of trustpoint ${other.name}`);
     }
     const existing = configs.find((c) => c.name === spec.trustpoint);
+    const fields = ['enrollment', 'fqdn', 'subjectName', 'keypair'] as const;
+    let defined = false;
     if (existing) {
-      const differences = (['enrollment', 'fqdn', 'subjectName', 'keypair'] as const).filter(
-        (k) => (existing[k] ?? null) !== (wanted[k] ?? null),
-      );
+      // A field still unset is an earlier attempt cut off mid-definition: finish it. A different value is not ours.
+      const differences = fields.filter((k) => existing[k] !== undefined && existing[k] !== wanted[k]);
       if (differences.length > 0) {
         throw new AsaStateConflict(
           `trustpoint ${spec.trustpoint} exists with different ${differences.join(', ')}; choose a new trustpoint name`,
         );
       }
-      if (keyExists) return { created: false };
+      defined = fields.every((k) => existing[k] === wanted[k]);
+      if (defined && keyExists) return { created: false };
     }
-    const commands = [...(keyExists ? [] : [generate]), ...(existing ? [] : definition)];
-    await this.configure(commands);
+    await this.configure([...(keyExists ? [] : [generate]), ...(defined ? [] : definition)]);
     const after = (await this.trustpointConfigs()).find((c) => c.name === spec.trustpoint);
     const keyNow = (await this.keys()).some((k) => k.label === spec.keyLabel);
-    if (!after || after.keypair !== spec.keyLabel || !keyNow) {
-      throw new AsaCommandError(`trustpoint ${spec.trustpoint} or key ${spec.keyLabel} missing after creation`, generate.line, '');
+    if (!after || fields.some((k) => after[k] !== wanted[k]) || !keyNow) {
+      throw new AsaCommandError(
+        `trustpoint ${spec.trustpoint} or key ${spec.keyLabel} not as asked after creation`,
+        generate.line,
+        '',
+      );
     }
     return { created: true };
   }
@@ -269,7 +237,9 @@ export class AsaClient {
     const config = (await this.trustpointConfigs()).find((c) => c.name === trustpoint);
     if (!config) throw new AsaStateConflict(`trustpoint ${trustpoint} does not exist`);
     if (config.enrollment !== enrollment) {
-      throw new AsaStateConflict(`trustpoint ${trustpoint} has enrollment ${config.enrollment ?? '(none)'}, not ${enrollment}`);
+      throw new AsaStateConflict(
+        `trustpoint ${trustpoint} has enrollment ${config.enrollment ?? '(none)'}, not ${enrollment}`,
+      );
     }
     return config;
   }
@@ -303,13 +273,20 @@ export class AsaClient {
   }
 
   /** `crypto ca authenticate` (the issuing CA, once) then `crypto ca import … certificate`. */
-  async importSignedCertificate(trustpoint: string, certificatePem: string, caPems: string[]): Promise<{ imported: boolean }> {
+  async importSignedCertificate(
+    trustpoint: string,
+    certificatePem: string,
+    caPems: string[],
+  ): Promise<{ imported: boolean }> {
     const cert = parseCertificate(certificatePem);
     const cas = caPems.map((p) => parseCertificate(p));
     const issuer = cas.find(
-      (ca) => ca.subject.rfc2253 === cert.issuer.rfc2253 && new X509Certificate(cert.pem).verify(new X509Certificate(ca.pem).publicKey),
+      (ca) =>
+        ca.subject.rfc2253 === cert.issuer.rfc2253 &&
+        new X509Certificate(cert.pem).verify(new X509Certificate(ca.pem).publicKey),
     );
-    if (!issuer) throw new InvalidInput('none of the CA certificates issued the certificate (name and signature checked)');
+    if (!issuer)
+      throw new InvalidInput('none of the CA certificates issued the certificate (name and signature checked)');
     if (Date.parse(cert.notAfter) <= Date.now()) throw new InvalidInput(`the certificate expired ${cert.notAfter}`);
     const authenticate = cmd.authenticateCa(trustpoint, issuer.pem);
     const importing = cmd.importCertificate(trustpoint, cert.pem);
@@ -348,9 +325,13 @@ export class AsaClient {
     const info = parseCertificate(pem);
     const identity = await this.identityOf(trustpoint);
     if (!identity || !sameSerial(identity.serialHex ?? '', info.serialHex)) {
-      throw new AsaCommandError(`exported certificate does not match ${trustpoint}'s identity certificate`, exporting.line, output);
+      throw new AsaCommandError(
+        `exported certificate does not match ${trustpoint}'s identity certificate`,
+        exporting.line,
+        output,
+      );
     }
-    return exportedCertificate(info);
+    return certificateFacts(info);
   }
 
   /** `ssl trust-point TP <iface>`: the switch. `previous` is what the interface presented before. */
@@ -363,7 +344,8 @@ export class AsaClient {
     }
     await this.configure([bind]);
     const now = trustpointForInterface(await this.runSsl(), this.iface);
-    if (now !== trustpoint) throw new AsaCommandError(`${this.iface} presents ${now} after the switch, not ${trustpoint}`, bind.line, '');
+    if (now !== trustpoint)
+      throw new AsaCommandError(`${this.iface} presents ${now} after the switch, not ${trustpoint}`, bind.line, '');
     return { previous, changed: true };
   }
 

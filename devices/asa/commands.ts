@@ -36,7 +36,8 @@ export interface AsaCommand {
 }
 
 export const IDENTIFIER = /^[A-Za-z0-9._-]{1,64}$/;
-const FQDN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const FQDN =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const MAX_LINE = 512;
 
 /** Printable ASCII only: no newline, CR, tab, escape, DEL or anything outside ASCII can be typed at the prompt. */
@@ -90,7 +91,13 @@ function command(
       throw new InvalidInput('paste refused: only base64 and PEM armour lines may be pasted');
     }
   }
-  return { line, mode, dialogs: extra.dialogs ?? [], paste: extra.paste, timeoutMs: extra.timeoutMs } as unknown as AsaCommand;
+  return {
+    line,
+    mode,
+    dialogs: extra.dialogs ?? [],
+    paste: extra.paste,
+    timeoutMs: extra.timeoutMs,
+  } as unknown as AsaCommand;
 }
 
 // ---------------------------------------------------------------- validation of values
@@ -110,7 +117,16 @@ export function validFqdn(value: string): string {
 }
 
 /** RDN keys the ASA's `subject-name` accepts that the rollover may set. */
-const SUBJECT_KEYS: Record<string, string> = { CN: 'CN', OU: 'OU', O: 'O', L: 'L', ST: 'ST', C: 'C', EA: 'EA', DC: 'DC' };
+const SUBJECT_KEYS: Record<string, string> = {
+  CN: 'CN',
+  OU: 'OU',
+  O: 'O',
+  L: 'L',
+  ST: 'ST',
+  C: 'C',
+  EA: 'EA',
+  DC: 'DC',
+};
 const UNQUOTED_VALUE = /^[A-Za-z0-9._@()&/:*+-](?:[A-Za-z0-9 ._@()&/:*+-]{0,62}[A-Za-z0-9._@()&/:*+-])?$/;
 const QUOTED_VALUE = /^"([A-Za-z0-9 ._@()&/:*+,-]{1,64})"$/;
 
@@ -134,13 +150,15 @@ export function parseSubjectName(dn: string): SubjectComponent[] {
     const m = /^\s*([A-Za-z]{1,2})=(.*?)\s*$/.exec(part);
     if (!m) throw new InvalidInput(`subject-name component "${part}" is not KEY=value`);
     const key = SUBJECT_KEYS[m[1].toUpperCase()];
-    if (!key) throw new InvalidInput(`subject-name key "${m[1]}" is not allowed (use ${Object.keys(SUBJECT_KEYS).join(', ')})`);
+    if (!key)
+      throw new InvalidInput(`subject-name key "${m[1]}" is not allowed (use ${Object.keys(SUBJECT_KEYS).join(', ')})`);
     const quoted = QUOTED_VALUE.exec(m[2]);
     const value = quoted ? quoted[1] : m[2];
     if (!quoted && !UNQUOTED_VALUE.test(value)) {
       throw new InvalidInput(`subject-name ${key} value has characters the ASA CLI cannot take unquoted`);
     }
-    if (key === 'C' && !/^[A-Za-z]{2}$/.test(value)) throw new InvalidInput('subject-name C must be a two-letter country code');
+    if (key === 'C' && !/^[A-Za-z]{2}$/.test(value))
+      throw new InvalidInput('subject-name C must be a two-letter country code');
     return { key, value };
   });
   if (!components.some((c) => c.key === 'CN')) throw new InvalidInput('subject-name needs a CN');
@@ -269,7 +287,11 @@ const FQDN_DIFFERS: DialogRule = {
 /** Self-signed enrollment; `noconfirm` takes every default and prints nothing on success. */
 export function enrollSelfSigned(tp: string): AsaCommand {
   return command(`crypto ca enroll ${validIdentifier(tp, 'trustpoint')} noconfirm`, 'config', {
-    dialogs: [NO_SERIAL, FQDN_DIFFERS, { question: /Generate Self-Signed Certificate\? \[yes\/no\]:/, answer: 'yes', why: 'enrollment self' }],
+    dialogs: [
+      NO_SERIAL,
+      FQDN_DIFFERS,
+      { question: /Generate Self-Signed Certificate\? \[yes\/no\]:/, answer: 'yes', why: 'enrollment self' },
+    ],
     timeoutMs: 60_000,
   });
 }
@@ -280,7 +302,11 @@ export function enrollTerminal(tp: string): AsaCommand {
     dialogs: [
       NO_SERIAL,
       FQDN_DIFFERS,
-      { question: /Display Certificate Request to terminal\? \[yes\/no\]:/, answer: 'yes', why: 'the CSR is read from the terminal' },
+      {
+        question: /Display Certificate Request to terminal\? \[yes\/no\]:/,
+        answer: 'yes',
+        why: 'the CSR is read from the terminal',
+      },
       { question: /Redisplay enrollment request\? \[yes\/no\]:/, answer: 'no', why: 'the CSR was already read' },
       {
         question: /(continue with re-?enrollment|overwrite).*\[yes\/no\]:/i,
@@ -336,19 +362,27 @@ export function exportIdentityCertificate(tp: string): AsaCommand {
 }
 
 export function bindTrustpoint(tp: string, iface: string): AsaCommand {
-  return command(`ssl trust-point ${validIdentifier(tp, 'trustpoint')} ${validIdentifier(iface, 'interface')}`, 'config');
+  return command(
+    `ssl trust-point ${validIdentifier(tp, 'trustpoint')} ${validIdentifier(iface, 'interface')}`,
+    'config',
+  );
 }
 
 export function unbindTrustpoint(tp: string, iface: string): AsaCommand {
-  return command(`no ssl trust-point ${validIdentifier(tp, 'trustpoint')} ${validIdentifier(iface, 'interface')}`, 'config');
+  return command(
+    `no ssl trust-point ${validIdentifier(tp, 'trustpoint')} ${validIdentifier(iface, 'interface')}`,
+    'config',
+  );
 }
 
 export function sslCipher(version: string, level: string, custom?: string): AsaCommand {
-  if (!CIPHER_VERSIONS.includes(version)) throw new InvalidInput(`ssl cipher version must be one of ${CIPHER_VERSIONS.join(', ')}`);
+  if (!CIPHER_VERSIONS.includes(version))
+    throw new InvalidInput(`ssl cipher version must be one of ${CIPHER_VERSIONS.join(', ')}`);
   if (level === 'custom') {
     return command(`ssl cipher ${version} custom "${validCipherString(custom ?? '')}"`, 'config');
   }
-  if (!CIPHER_LEVELS.includes(level)) throw new InvalidInput(`ssl cipher level must be custom or one of ${CIPHER_LEVELS.join(', ')}`);
+  if (!CIPHER_LEVELS.includes(level))
+    throw new InvalidInput(`ssl cipher level must be custom or one of ${CIPHER_LEVELS.join(', ')}`);
   return command(`ssl cipher ${version} ${level}`, 'config');
 }
 

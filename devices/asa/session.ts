@@ -148,7 +148,8 @@ export class AsaSession {
       (cmd.mode === 'privileged' && mode !== 'user') ||
       (cmd.mode === 'config' && mode.startsWith('config')) ||
       cmd.mode === mode;
-    if (!ok) throw new AsaCommandError(`"${cmd.line}" needs ${cmd.mode} mode; the session is in ${mode} mode`, cmd.line, '');
+    if (!ok)
+      throw new AsaCommandError(`"${cmd.line}" needs ${cmd.mode} mode; the session is in ${mode} mode`, cmd.line, '');
   }
 
   private async login(): Promise<void> {
@@ -156,7 +157,12 @@ export class AsaSession {
     if (first.kind !== 'prompt') throw new AuthError(`ASA ${this.opts.host}: no CLI prompt after login`);
     this.current = first.prompt;
     if (this.current.mode === 'user') await this.enable();
-    await this.run(terminalPager0());
+    try {
+      await this.run(terminalPager0());
+    } catch (err) {
+      // Accounts under command authorization may not be allowed to change the pager: page through instead.
+      if (!(err instanceof AsaCommandError)) throw err;
+    }
   }
 
   private async enable(): Promise<void> {
@@ -212,7 +218,8 @@ export class AsaSession {
     const output = tidy(stripEcho(normaliseOutput(transcript), cmd.line));
     if (refusal) throw new AsaCommandError(`ASA ${this.opts.host}: "${cmd.line}": ${refusal}`, cmd.line, output);
     const error = detectCommandError(output);
-    if (error) throw new AsaCommandError(`ASA ${this.opts.host} refused "${cmd.line}": ${error.line}`, cmd.line, output);
+    if (error)
+      throw new AsaCommandError(`ASA ${this.opts.host} refused "${cmd.line}": ${error.line}`, cmd.line, output);
     return output;
   }
 
@@ -252,31 +259,37 @@ export class AsaSession {
       // Keep the mark: normaliseOutput removes it together with the erase sequence that follows in the next chunk.
       return { kind: 'more', text: raw };
     }
+    // Detect on the cleaned tail, but hand back raw text: the transcript is normalised once, as a whole, so a
+    // pager mark and the erase sequence that arrives in the next chunk are removed together.
     const clean = normaliseOutput(raw);
-    const lastNl = clean.lastIndexOf('\n');
-    const tail = clean.slice(lastNl + 1);
+    const tail = clean.slice(clean.lastIndexOf('\n') + 1);
+    const upToLastLine = raw.slice(0, raw.lastIndexOf('\n') + 1);
     const prompt = parsePrompt(tail, this.current?.hostname);
     if (prompt) {
       this.buffer = '';
-      return { kind: 'prompt', text: clean.slice(0, lastNl + 1), prompt };
+      return { kind: 'prompt', text: upToLastLine, prompt };
     }
     if (QUESTION.test(tail)) {
       this.buffer = '';
-      return { kind: 'question', text: clean, question: tail.trim() };
+      return { kind: 'question', text: raw, question: tail.trim() };
     }
     if (PASTE_BANNER.test(clean)) {
       this.buffer = '';
-      return { kind: 'paste', text: clean };
+      return { kind: 'paste', text: raw };
     }
     if (/Password:\s*$/.test(tail)) {
       this.buffer = '';
-      return { kind: 'password', text: clean.slice(0, lastNl + 1) };
+      return { kind: 'password', text: upToLastLine };
     }
     return undefined;
   }
 }
 
-function answerFor(dialogs: readonly DialogRule[], question: string, transcript: string): { text: string; refusal?: string } {
+function answerFor(
+  dialogs: readonly DialogRule[],
+  question: string,
+  transcript: string,
+): { text: string; refusal?: string } {
   const rule = dialogs.find((d) => d.question.test(question));
   if (!rule) return { text: 'no', refusal: `unexpected question "${question}" (answered no)` };
   const text = typeof rule.answer === 'string' ? rule.answer : rule.answer(transcript);
@@ -305,7 +318,13 @@ function connect(opts: AsaSessionOptions): Promise<Client> {
     });
     conn.on('error', (err: Error & { level?: string }) => {
       if (presented !== undefined && !samePin(presented, opts.hostKeySha256)) {
-        fail(new PinMismatch(`ASA ${opts.host}: SSH host key ${presented} is not the pinned ${opts.hostKeySha256}`, opts.hostKeySha256, presented));
+        fail(
+          new PinMismatch(
+            `ASA ${opts.host}: SSH host key ${presented} is not the pinned ${opts.hostKeySha256}`,
+            opts.hostKeySha256,
+            presented,
+          ),
+        );
       } else if (err.level === 'client-authentication') {
         fail(new AuthError(`ASA ${opts.host}: SSH login refused for user ${opts.username}`));
       } else {
@@ -313,7 +332,9 @@ function connect(opts: AsaSessionOptions): Promise<Client> {
       }
     });
     conn.on('close', () => fail(new TransportError(`ASA ${opts.host}:${opts.port}: connection closed during login`)));
-    conn.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => finish(prompts.map(() => opts.password)));
+    conn.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) =>
+      finish(prompts.map(() => opts.password)),
+    );
     conn.connect({
       host: opts.host,
       port: opts.port,

@@ -105,7 +105,7 @@ export class AsaCliSession implements CommandIo {
   }
 
   start(): void {
-    this.write('Type help or \'?\' for a list of available commands.\r\n');
+    this.write("Type help or '?' for a list of available commands.\r\n");
     this.showPrompt();
   }
 

@@ -211,7 +211,8 @@ const enroll: Handler = async (io, a) => {
   if (!tp) return;
   const noconfirm = a.noconfirm === 'yes';
   if (!tp.enrollment) return io.print(`ERROR: Enrollment method not configured for trustpoint ${tp.name}`);
-  if (!['self', 'terminal'].includes(tp.enrollment)) return io.print('ERROR: Enrollment over the network is not available in the lab');
+  if (!['self', 'terminal'].includes(tp.enrollment))
+    return io.print('ERROR: Enrollment over the network is not available in the lab');
   const key = io.state.keyOf(tp);
   if (!key) return io.print(`ERROR: Keypair ${tp.keypair} not found`);
   const typed = parseTypedSubject(tp.subjectName ?? `CN=${io.state.hostname}`);
@@ -233,7 +234,9 @@ const enroll: Handler = async (io, a) => {
     io.state.changed();
     return;
   }
-  await io.print(`% Start certificate enrollment ..\n% The subject name in the certificate will be: ${tp.subjectName}\n`);
+  await io.print(
+    `% Start certificate enrollment ..\n% The subject name in the certificate will be: ${tp.subjectName}\n`,
+  );
   if (tp.fqdn) await io.print(`% The fully-qualified domain name in the certificate will be: ${tp.fqdn}\n`);
   if (!noconfirm && (await io.ask('% Include the device serial number in the subject name? [yes/no]: ')) === 'yes') {
     subject.push({ key: 'serialNumber', value: '9A1LAB0ASA1' });
@@ -241,7 +244,9 @@ const enroll: Handler = async (io, a) => {
   const csr = buildCsr(subject, key.pair, tp.fqdn ? [tp.fqdn] : []);
   tp.pendingCsr = csr;
   if (!noconfirm && (await io.ask('Display Certificate Request to terminal? [yes/no]: ')) === 'no') return;
-  await io.print(`Certificate Request follows:\n\n${csr.trimEnd()}\n\n---End - This line not part of the certificate request---\n`);
+  await io.print(
+    `Certificate Request follows:\n\n${csr.trimEnd()}\n\n---End - This line not part of the certificate request---\n`,
+  );
   if (!noconfirm) await io.ask('Redisplay enrollment request? [yes/no]: ');
 };
 
@@ -253,7 +258,8 @@ const authenticate: Handler = async (io, a) => {
   const cert = pastedCertificate(await io.readPaste());
   if (!cert) return io.print('ERROR: Failed to parse or verify imported certificate');
   await io.print(`\nINFO: Certificate has the following attributes:\nFingerprint:     ${md5Fingerprint(cert)}`);
-  if ((await io.ask('Do you accept this certificate? [yes/no]: ')) === 'no') return io.print('% Certificate not accepted');
+  if ((await io.ask('Do you accept this certificate? [yes/no]: ')) === 'no')
+    return io.print('% Certificate not accepted');
   tp.ca = cert;
   io.state.changed();
   await io.print('\nTrustpoint CA certificate accepted.\n\n% Certificate successfully imported');
@@ -345,33 +351,117 @@ const print =
     io.print(render(io, a));
 
 function showCommands(g: Grammar<Handler>): void {
-  g.add('show version', print((io) => show.showVersion(io.state)))
-    .add('show curpriv', print((io) => `Username : admin\nCurrent privilege level : ${io.mode === 'user' ? 1 : 15}\nCurrent Mode/s : ${io.mode === 'user' ? 'P_UNPR' : 'P_PRIV'}`))
-    .add('show running-config', print((io) => show.runningConfig(io.state)))
-    .add('show startup-config', print((io) => io.state.startup.config))
-    .add('show running-config crypto ca', print((io) => show.runCryptoCa(io.state, 'both')))
-    .add('show running-config crypto ca trustpoint', print((io) => show.runCryptoCa(io.state, 'trustpoint')))
-    .add('show running-config crypto ca trustpoint <tp>', print((io, a) => show.runCryptoCa(io.state, 'trustpoint', a.tp)))
-    .add('show running-config crypto ca certificate', print((io) => show.runCryptoCa(io.state, 'certificate')))
-    .add('show running-config crypto ca certificate <tp>', print((io, a) => show.runCryptoCa(io.state, 'certificate', a.tp)))
-    .add('show running-config ssl', print((io) => show.runSsl(io.state, false)))
-    .add('show running-config all ssl', print((io) => show.runSsl(io.state, true)))
-    .add('show running-config webvpn', print((io) => show.runWebvpn(io.state)))
-    .add('show running-config tunnel-group', print((io) => show.runTunnelGroups(io.state)))
-    .add('show running-config tunnel-group <name>', print((io, a) => show.runTunnelGroups(io.state, a.name)))
-    .add('show running-config group-policy', print((io) => show.runGroupPolicies(io.state, false)))
-    .add('show running-config group-policy <name>', print((io, a) => show.runGroupPolicies(io.state, false, a.name)))
-    .add('show running-config all group-policy', print((io) => show.runGroupPolicies(io.state, true)))
-    .add('show running-config all group-policy <name>', print((io, a) => show.runGroupPolicies(io.state, true, a.name)))
-    .add('show running-config dynamic-access-policy-record', print((io) => show.runDap(io.state)))
-    .add('show running-config dynamic-access-policy-record <name>', print((io, a) => show.runDap(io.state, a.name)))
-    .add('show running-config vpn load-balancing', print((io) => show.runLoadBalancing(io.state)))
-    .add('show crypto ca certificates', print((io) => show.showCryptoCaCertificates(io.state)))
-    .add('show crypto ca certificates <tp>', print((io, a) => show.showCryptoCaCertificates(io.state, a.tp)))
-    .add('show crypto ca trustpoints', print((io) => show.showCryptoCaTrustpoints(io.state)))
-    .add('show crypto ca trustpoints <tp>', print((io, a) => show.showCryptoCaTrustpoints(io.state, a.tp)))
-    .add('show crypto key mypubkey rsa', print((io) => show.showCryptoKeyMypubkey(io.state)))
-    .add('show ssl', print((io) => show.showSsl(io.state)));
+  g.add(
+    'show version',
+    print((io) => show.showVersion(io.state)),
+  )
+    .add(
+      'show curpriv',
+      print(
+        (io) =>
+          `Username : admin\nCurrent privilege level : ${io.mode === 'user' ? 1 : 15}\nCurrent Mode/s : ${io.mode === 'user' ? 'P_UNPR' : 'P_PRIV'}`,
+      ),
+    )
+    .add(
+      'show running-config',
+      print((io) => show.runningConfig(io.state)),
+    )
+    .add(
+      'show startup-config',
+      print((io) => io.state.startup.config),
+    )
+    .add(
+      'show running-config crypto ca',
+      print((io) => show.runCryptoCa(io.state, 'both')),
+    )
+    .add(
+      'show running-config crypto ca trustpoint',
+      print((io) => show.runCryptoCa(io.state, 'trustpoint')),
+    )
+    .add(
+      'show running-config crypto ca trustpoint <tp>',
+      print((io, a) => show.runCryptoCa(io.state, 'trustpoint', a.tp)),
+    )
+    .add(
+      'show running-config crypto ca certificate',
+      print((io) => show.runCryptoCa(io.state, 'certificate')),
+    )
+    .add(
+      'show running-config crypto ca certificate <tp>',
+      print((io, a) => show.runCryptoCa(io.state, 'certificate', a.tp)),
+    )
+    .add(
+      'show running-config ssl',
+      print((io) => show.runSsl(io.state, false)),
+    )
+    .add(
+      'show running-config all ssl',
+      print((io) => show.runSsl(io.state, true)),
+    )
+    .add(
+      'show running-config webvpn',
+      print((io) => show.runWebvpn(io.state)),
+    )
+    .add(
+      'show running-config tunnel-group',
+      print((io) => show.runTunnelGroups(io.state)),
+    )
+    .add(
+      'show running-config tunnel-group <name>',
+      print((io, a) => show.runTunnelGroups(io.state, a.name)),
+    )
+    .add(
+      'show running-config group-policy',
+      print((io) => show.runGroupPolicies(io.state, false)),
+    )
+    .add(
+      'show running-config group-policy <name>',
+      print((io, a) => show.runGroupPolicies(io.state, false, a.name)),
+    )
+    .add(
+      'show running-config all group-policy',
+      print((io) => show.runGroupPolicies(io.state, true)),
+    )
+    .add(
+      'show running-config all group-policy <name>',
+      print((io, a) => show.runGroupPolicies(io.state, true, a.name)),
+    )
+    .add(
+      'show running-config dynamic-access-policy-record',
+      print((io) => show.runDap(io.state)),
+    )
+    .add(
+      'show running-config dynamic-access-policy-record <name>',
+      print((io, a) => show.runDap(io.state, a.name)),
+    )
+    .add(
+      'show running-config vpn load-balancing',
+      print((io) => show.runLoadBalancing(io.state)),
+    )
+    .add(
+      'show crypto ca certificates',
+      print((io) => show.showCryptoCaCertificates(io.state)),
+    )
+    .add(
+      'show crypto ca certificates <tp>',
+      print((io, a) => show.showCryptoCaCertificates(io.state, a.tp)),
+    )
+    .add(
+      'show crypto ca trustpoints',
+      print((io) => show.showCryptoCaTrustpoints(io.state)),
+    )
+    .add(
+      'show crypto ca trustpoints <tp>',
+      print((io, a) => show.showCryptoCaTrustpoints(io.state, a.tp)),
+    )
+    .add(
+      'show crypto key mypubkey rsa',
+      print((io) => show.showCryptoKeyMypubkey(io.state)),
+    )
+    .add(
+      'show ssl',
+      print((io) => show.showSsl(io.state)),
+    );
 }
 
 function pagerCommands(g: Grammar<Handler>): void {
@@ -386,7 +476,10 @@ function withNoconfirm(g: Grammar<Handler>, pattern: string, handler: Handler): 
 
 export function buildGrammars(): Record<GrammarName, Grammar<Handler>> {
   const user = new Grammar<Handler>();
-  user.add('enable', enable).add('show version', print((io) => show.showVersion(io.state)));
+  user.add('enable', enable).add(
+    'show version',
+    print((io) => show.showVersion(io.state)),
+  );
   user.add('exit', hangup).add('quit', hangup).add('logout', hangup);
   pagerCommands(user);
 
@@ -432,19 +525,36 @@ export function buildGrammars(): Record<GrammarName, Grammar<Handler>> {
     .add('end', exitSubmode('privileged'));
 
   const trustpoint = new Grammar<Handler>()
-    .add('enrollment self', setTrustpoint((tp) => (tp.enrollment = 'self')))
-    .add('enrollment terminal', setTrustpoint((tp) => (tp.enrollment = 'terminal')))
-    .add('enrollment url <url>', setTrustpoint((tp, a) => (tp.enrollment = `url ${a.url}`)))
+    .add(
+      'enrollment self',
+      setTrustpoint((tp) => (tp.enrollment = 'self')),
+    )
+    .add(
+      'enrollment terminal',
+      setTrustpoint((tp) => (tp.enrollment = 'terminal')),
+    )
+    .add(
+      'enrollment url <url>',
+      setTrustpoint((tp, a) => (tp.enrollment = `url ${a.url}`)),
+    )
     .add('fqdn <fqdn>', setFqdn)
-    .add('no fqdn', setTrustpoint((tp) => (tp.fqdn = null)))
+    .add(
+      'no fqdn',
+      setTrustpoint((tp) => (tp.fqdn = null)),
+    )
     .add('subject-name <dn...>', setSubject)
-    .add('keypair <label>', setTrustpoint((tp, a) => (tp.keypair = a.label)))
+    .add(
+      'keypair <label>',
+      setTrustpoint((tp, a) => (tp.keypair = a.label)),
+    )
     .add('id-usage <usage...>', async () => {})
     .add('crl configure', enterCrl)
     .add('exit', exitSubmode('config'))
     .add('end', exitSubmode('privileged'));
 
-  const crl = new Grammar<Handler>().add('exit', exitSubmode('config-ca-trustpoint')).add('end', exitSubmode('privileged'));
+  const crl = new Grammar<Handler>()
+    .add('exit', exitSubmode('config-ca-trustpoint'))
+    .add('end', exitSubmode('privileged'));
 
   return { user, privileged, exec, config, trustpoint, crl };
 }

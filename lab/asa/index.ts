@@ -38,7 +38,10 @@ export interface AsaLab extends AsaTlsFace {
 
 const DAY_MS = 86_400_000;
 
-async function addInitialTrustpoint(state: AsaLabState, init: NonNullable<AsaLabOptions['initialTrustpoint']>): Promise<void> {
+async function addInitialTrustpoint(
+  state: AsaLabState,
+  init: NonNullable<AsaLabOptions['initialTrustpoint']>,
+): Promise<void> {
   const key = await newRsaKey(2048);
   state.keys.set(init.name, { label: init.name, pair: key, generatedAt: new Date() });
   const subjectName = `CN=${init.cn}${init.subjectExtra ? `,${init.subjectExtra}` : ''}`;

@@ -3,7 +3,15 @@
  * requests encoded with node-forge's ASN.1 and signed with Node crypto (so EC certificates work too; forge's
  * high-level API is RSA-only). Private keys never leave the lab objects that hold them.
  */
-import { createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  generateKeyPairSync,
+  KeyObject,
+  randomBytes,
+  sign,
+} from 'node:crypto';
 import forge from 'node-forge';
 import { derToPem, Rdn } from '../../devices/cert';
 
@@ -23,7 +31,9 @@ function wrap(type: 'rsa' | 'ec', bits: number, privateKey: KeyObject): LabKeyPa
 
 function generateRsa(bits: number): Promise<LabKeyPair> {
   return new Promise((resolve, reject) =>
-    generateKeyPair('rsa', { modulusLength: bits }, (err, _pub, priv) => (err ? reject(err) : resolve(wrap('rsa', bits, priv)))),
+    generateKeyPair('rsa', { modulusLength: bits }, (err, _pub, priv) =>
+      err ? reject(err) : resolve(wrap('rsa', bits, priv)),
+    ),
   );
 }
 
@@ -127,14 +137,16 @@ function extensions(role: CertificateRole, keyType: 'rsa' | 'ec', dnsNames: stri
     list.push(extension('2.5.29.15', true, asn1.create(U, T.BITSTRING, false, '\x01\x06')));
   } else {
     // digitalSignature + keyEncipherment for RSA key exchange; digitalSignature alone for ECDSA.
-    const usage = { rsa: { server: '\x05\xa0', self: '\x02\xa4' }, ec: { server: '\x07\x80', self: '\x02\x84' } }[keyType][
-      role === 'self-signed' ? 'self' : 'server'
-    ];
+    const usage = { rsa: { server: '\x05\xa0', self: '\x02\xa4' }, ec: { server: '\x07\x80', self: '\x02\x84' } }[
+      keyType
+    ][role === 'self-signed' ? 'self' : 'server'];
     list.push(extension('2.5.29.15', true, asn1.create(U, T.BITSTRING, false, usage)));
     list.push(extension('2.5.29.37', false, seq([oid('1.3.6.1.5.5.7.3.1')])));
   }
   if (dnsNames.length > 0) {
-    list.push(extension('2.5.29.17', false, seq(dnsNames.map((d) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, false, d)))));
+    list.push(
+      extension('2.5.29.17', false, seq(dnsNames.map((d) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, false, d)))),
+    );
   }
   return list;
 }
@@ -206,7 +218,10 @@ export function buildCsr(subject: Rdn[], key: LabKeyPair, dnsNames: string[]): s
     asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [extensionRequest]),
   ]);
   const der = signed(info, key.privateKey);
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN CERTIFICATE REQUEST-----\n${b64}\n-----END CERTIFICATE REQUEST-----\n`;
 }
 
@@ -252,9 +267,14 @@ export function signCsr(ca: LabCa, csrPem: string, opts: { days?: number; notBef
     asn1.toDer(forge.pki.publicKeyToAsn1(csr.publicKey as forge.pki.rsa.PublicKey)).getBytes(),
     'binary',
   );
-  const ext = (csr.getAttribute({ name: 'extensionRequest' }) as { extensions?: { name: string; altNames?: { type: number; value: string }[] }[] } | null)
-    ?.extensions;
-  const dnsNames = (ext?.find((e) => e.name === 'subjectAltName')?.altNames ?? []).filter((n) => n.type === 2).map((n) => n.value);
+  const ext = (
+    csr.getAttribute({ name: 'extensionRequest' }) as {
+      extensions?: { name: string; altNames?: { type: number; value: string }[] }[];
+    } | null
+  )?.extensions;
+  const dnsNames = (ext?.find((e) => e.name === 'subjectAltName')?.altNames ?? [])
+    .filter((n) => n.type === 2)
+    .map((n) => n.value);
   const notBefore = opts.notBefore ?? new Date(Date.now() - 60_000);
   return buildCertificate({
     subject,

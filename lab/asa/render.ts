@@ -185,7 +185,9 @@ export function runSsl(state: AsaLabState, all: boolean): string {
   }
   if (all) lines.push('ssl dh-group group14', 'ssl ecdh-group group19', 'ssl certificate-authentication fca-timeout 2');
   for (const b of s.bindings) {
-    lines.push(`ssl trust-point ${b.trustpoint}${b.iface ? ` ${b.iface}` : ''}${b.domain ? ` domain ${b.domain}` : ''}`);
+    lines.push(
+      `ssl trust-point ${b.trustpoint}${b.iface ? ` ${b.iface}` : ''}${b.domain ? ` domain ${b.domain}` : ''}`,
+    );
   }
   return lines.join('\n');
 }
@@ -247,10 +249,13 @@ function policyLines(gp: LabGroupPolicy, all: boolean): string[] {
   if (all && dflt) lines.push(' banner none', ' wins-server none', ' dns-server none');
   if (shown('vpnSimultaneousLogins')) lines.push(` vpn-simultaneous-logins ${value('vpnSimultaneousLogins')}`);
   if (all && dflt) lines.push(' vpn-idle-timeout 30', ' vpn-session-timeout none');
-  if (shown('vpnFilter')) lines.push(` vpn-filter ${value('vpnFilter') === null ? 'none' : `value ${value('vpnFilter')}`}`);
+  if (shown('vpnFilter'))
+    lines.push(` vpn-filter ${value('vpnFilter') === null ? 'none' : `value ${value('vpnFilter')}`}`);
   if (all && dflt) lines.push(' ipv6-vpn-filter none');
-  if (shown('vpnTunnelProtocol')) lines.push(` vpn-tunnel-protocol ${(value('vpnTunnelProtocol') as string[]).join(' ')}`);
-  if (shown('groupLock')) lines.push(` group-lock ${value('groupLock') === null ? 'none' : `value ${value('groupLock')}`}`);
+  if (shown('vpnTunnelProtocol'))
+    lines.push(` vpn-tunnel-protocol ${(value('vpnTunnelProtocol') as string[]).join(' ')}`);
+  if (shown('groupLock'))
+    lines.push(` group-lock ${value('groupLock') === null ? 'none' : `value ${value('groupLock')}`}`);
   return lines;
 }
 
@@ -309,4 +314,3 @@ export function runningConfig(state: AsaLabState): string {
 export function cryptochecksum(config: string): string {
   return createHash('md5').update(config).digest('hex').match(/.{8}/g)!.join(' ');
 }
-

@@ -63,7 +63,9 @@ export class AsaSshServer {
 
   private impostorServer(): Server {
     this.impostor ??= this.sshServer(
-      generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+      generateKeyPairSync('rsa', { modulusLength: 2048 })
+        .privateKey.export({ type: 'pkcs1', format: 'pem' })
+        .toString(),
     );
     return this.impostor;
   }
