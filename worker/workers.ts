@@ -7,6 +7,7 @@ import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createAsaActivities } from '../activities/asa';
 import { createCucmActivities } from '../activities/cucm';
 import type { ActivityDeps } from '../activities/deps';
+import { createDoctorActivities } from '../activities/doctor';
 import { createInventoryActivities } from '../activities/inventory';
 import { createNotifyActivities } from '../activities/notify';
 import { createRolloverStartActivities } from '../activities/rollover-start';
@@ -56,6 +57,7 @@ export async function createCertrollWorkers(opts: CertrollWorkerOptions): Promis
       taskQueue: opts.taskQueue ?? DEFAULT_TASK_QUEUE,
       activities: {
         ...createPlanActivities(),
+        ...createDoctorActivities(),
         ...createNotifyActivities(deps),
         ...createInventoryActivities(deps),
         ...createRolloverStartActivities(),

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerDevServer } from './dev-server';
 import { registerDecide } from './decide';
 import { registerDemo } from './demo';
+import { registerDoctor } from './doctor';
 import { registerInventory } from './inventory';
 import { registerLab } from './lab';
 import { registerObserve } from './observe';
@@ -22,6 +23,7 @@ export function registerCommands(program: Command): void {
   registerSchedule(program);
   registerLab(program);
   registerDemo(program);
+  registerDoctor(program);
   registerTftp(program);
   registerPhoneConfig(program);
 }
