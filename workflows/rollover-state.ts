@@ -121,10 +121,10 @@ export class RolloverState {
       gate: gates.openGate,
       gateLog: [...gates.log],
       findings: this.findings,
-      // PEMs stay out of the status to keep it readable; `certroll status --json` shows hashes and names.
+      // Certificate PEMs stay out of the status to keep it readable (hashes and names are there); the CSR stays in,
+      // because in CSR mode the operator needs it to get the certificate signed.
       artifacts: {
         ...this.artifacts,
-        csrPem: undefined,
         oldCert: this.artifacts.oldCert ? oldCert : undefined,
         newCert: this.artifacts.newCert ? newCert : undefined,
       },
@@ -158,6 +158,9 @@ export class RolloverState {
       for (const f of important) lines.push(`| ${f.severity === 'blocker' ? '⛔ blocker' : '⚠️ warn'} | ${f.check} | ${escapeCell(f.message)} |`);
     }
     if (s.lastError) lines.push('', `**Last error:** ${escapeCell(s.lastError)}`);
+    if (s.gate?.gate === 'signed-cert' && s.artifacts.csrPem) {
+      lines.push('', '**Certificate signing request** (have your CA sign it):', '', '```', s.artifacts.csrPem.trim(), '```');
+    }
     if (s.gate) {
       lines.push('', `#### ⏸ Gate \`${s.gate.gate}\` is waiting for a decision`, '', s.gate.question, '');
       if (s.gate.approvalBlockedBy.length > 0) lines.push(`Approval is refused while blockers remain: ${s.gate.approvalBlockedBy.map(escapeCell).join('; ')}`, '');

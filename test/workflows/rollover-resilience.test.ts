@@ -1,0 +1,121 @@
+/**
+ * The rollover when things go wrong: CSR mode with bad certificates pasted at the gate, phones that reject the new
+ * certificate after the switch (automatic revert), and a worker that dies in the middle of the rollout.
+ */
+import { decide } from '../../workflows/messages';
+import { rolloverStatus } from '../../workflows/rollover';
+import type { RolloverResult } from '../../workflows/rollover-types';
+import { createCertrollWorkers } from '../../worker/workers';
+import { resolveSecret } from '../../worker/secrets';
+import { createTestCa, createTestCsr } from '../support/pki';
+import { decideGate, rolloverRig, waitForGate } from '../support/rollover-harness';
+import { connectTestTemporal, TestTemporal, updateRejection, workflowBundle } from '../support/temporal';
+
+describe('rollover resilience', () => {
+  let t: TestTemporal;
+  beforeAll(async () => {
+    t = await connectTestTemporal();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('CSR mode: waits at signed-cert; a bad PEM and a PEM for another key are refused; the right one moves on', async () => {
+    const rig = await rolloverRig(t, { phones: 5 }, { certificateMode: 'csr' });
+    const ca = createTestCa('Example Issuing CA');
+    try {
+      await rig.workers.runUntil(async () => {
+        const handle = await rig.start();
+        await decideGate(handle, 'plan');
+        const waiting = await waitForGate(handle, 'signed-cert');
+        const csrPem = waiting.artifacts.csrPem!;
+        expect(csrPem).toMatch(/BEGIN CERTIFICATE REQUEST/);
+
+        const send = (pem: string) => handle.executeUpdate(decide, { args: [{ gate: 'signed-cert', decision: 'approve', by: 'jest', pem }] });
+        expect(await updateRejection(send('-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----'))).toMatch(/not valid PEM|not a valid X.509/);
+        const other = ca.sign(createTestCsr('someone-else.example.com').csrPem);
+        expect(await updateRejection(send(other))).toMatch(/not the key of this rollover's CSR/);
+        expect((await handle.query(rolloverStatus)).gateLog.map((g) => g.gate)).toEqual(['plan']);
+
+        expect(rig.lab.asa.state().trustpoints.some((tp) => tp.pendingCsr)).toBe(true);
+        const record = await send(ca.sign(csrPem) + ca.certPem);
+        expect(record).toMatchObject({ gate: 'signed-cert', decision: 'approve', by: 'jest' });
+        const atPush = await waitForGate(handle, 'push');
+        expect(atPush.artifacts.newCert?.issuerRfc2253).toContain('Example Issuing CA');
+        await decideGate(handle, 'push', 'rollback');
+        expect(((await handle.result()) as RolloverResult).outcome).toBe('rolled-back');
+      });
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('phones that reject the new certificate after the switch: automatic revert, gate failure, phones back', async () => {
+    const rig = await rolloverRig(t, { phones: 20 }, { gates: { plan: 'auto', push: 'auto', switch: 'auto' } });
+    try {
+      await rig.workers.runUntil(async () => {
+        const handle = await rig.start();
+        const atSwitchPhase = await (async () => {
+          for (;;) {
+            const s = await handle.query(rolloverStatus);
+            if (s.phase === 'switch' || s.gate) return s;
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        })();
+        // Old firmware that cannot use the new certificate: every phone refuses it at the next handshake.
+        rig.lab.fleet.rejectCertificate(atSwitchPhase.artifacts.newCert!.sha1Base64);
+        const failure = await waitForGate(handle, 'failure');
+        expect(failure.lastError).toMatch(/automatic revert to trustpoint VPN-CURRENT/);
+        expect(rig.lab.snapshot().asa.bindings).toContainEqual(expect.objectContaining({ trustpoint: 'VPN-CURRENT', iface: 'outside' }));
+        await rig.lab.fleet.settle(60_000);
+        const phones = rig.lab.cucm.state().phones;
+        expect(phones.filter((p) => p.status === 'Registered')).toHaveLength(20);
+        const oldHash = failure.artifacts.oldCert!.sha1Base64;
+        for (const p of phones) expect(rig.lab.fleet.phone(p.name).lastHandshakeSha1).toBe(oldHash);
+        await decideGate(handle, 'failure', 'abort');
+        expect(((await handle.result()) as RolloverResult).outcome).toBe('aborted');
+      });
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('crash safety: a worker stopped mid-rollout, a new one finishes; no duplicate trustpoint, upload or gateway update', async () => {
+    const rig = await rolloverRig(t, { phones: 60 }, { waveSize: 20, gates: { plan: 'auto', push: 'auto', switch: 'auto' } });
+    try {
+      const handle = await rig.workers.runUntil(async () => {
+        const h = await rig.start();
+        for (;;) {
+          const s = await h.query(rolloverStatus);
+          if (s.phase === 'rollout' && s.coverage.wavesDone >= 1) return h;
+          if (s.outcome) throw new Error(`ended early: ${s.outcome}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      });
+      // The first worker is gone (runUntil shut it down mid-rollout); a fresh one picks the rollover up.
+      const second = await createCertrollWorkers({
+        connection: t.nativeConnection,
+        namespace: t.namespace,
+        inventory: rig.lab.inventory,
+        resolveSecret: (ref) => resolveSecret(ref),
+        taskQueue: rig.taskQueue,
+        workflowBundle: workflowBundle(),
+      });
+      const result = await second.runUntil(async () => {
+        await decideGate(handle, 'cleanup', 'reject', { comment: 'keep both for now' });
+        return (await handle.result()) as RolloverResult;
+      });
+      expect(result.outcome).toBe('kept-old-certificate');
+      expect(result.status.coverage).toMatchObject({ inScope: 60, registered: 60, failed: 0 });
+      const trustpointCreates = rig.lab.asa.commandLog.filter((c) => /^crypto ca trustpoint CR-/.test(c));
+      const keyCreates = rig.lab.asa.commandLog.filter((c) => /^crypto key generate rsa label CR-/.test(c));
+      expect(trustpointCreates).toHaveLength(1);
+      expect(keyCreates).toHaveLength(1);
+      const writes = rig.lab.cucm.requestLog.filter((r) => r.write && r.status < 300);
+      expect(writes.filter((r) => r.api === 'certmgr')).toHaveLength(1);
+      expect(writes.filter((r) => r.operation === 'updateVpnGateway')).toHaveLength(1);
+    } finally {
+      await rig.close();
+    }
+  });
+});
