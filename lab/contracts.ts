@@ -43,6 +43,12 @@ export interface CucmPhoneRegistry {
   onPhoneAction(listener: (name: string, action: PhoneAction, at: Date) => void): () => void;
   /** The phone reports a state change; the registry stamps RisPort's TimeStamp with the current time. */
   setRegistration(name: string, update: RegistrationUpdate): void;
+  /**
+   * Optional: what an encrypted-config phone does with its own key (CAPF/LSC-protected in reality): turn its
+   * `SEP<MAC>.cnf.xml.enc.sgn` back into the config XML. Without it, lab phones with encrypted configs cannot
+   * read their vpnGroup and stay unregistered (logged as such).
+   */
+  decryptPhoneConfig?(name: string, encSgn: Buffer): Buffer | undefined;
 }
 
 /** The side of the ASA lab that phones see: the TLS listener of the phone-facing interface. */
