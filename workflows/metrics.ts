@@ -6,16 +6,16 @@ import { metricMeter } from '@temporalio/workflow';
 import type { RolloverStatus } from './rollover-types';
 import { PHASES } from './rollover-types';
 
-const phaseGauge = metricMeter.createGauge('certroll_rollover_phase', 'int', '', 'index of the current rollover phase (plan=0 … cleanup=8, done=9)');
-const phonesGauge = metricMeter.createGauge('certroll_phones', 'int', '', 'phones of the rollover by state');
-const expiryGauge = metricMeter.createGauge(
-  'certroll_certificate_expiration_timestamp_seconds',
-  'int',
-  's',
-  'notAfter of the ASA certificate, seconds since the epoch',
-);
+// Created on first use: the workflow metric meter exists only inside a workflow context (the CLI imports these
+// modules for their message definitions).
+const gauges = () => ({
+  phase: metricMeter.createGauge('certroll_rollover_phase', 'int', '', 'index of the current rollover phase (plan=0 … cleanup=8, done=9)'),
+  phones: metricMeter.createGauge('certroll_phones', 'int', '', 'phones of the rollover by state'),
+  expiry: metricMeter.createGauge('certroll_certificate_expiration_timestamp_seconds', 'int', 's', 'notAfter of the ASA certificate, seconds since the epoch'),
+});
 
 export function recordRolloverMetrics(s: RolloverStatus): void {
+  const { phase: phaseGauge, phones: phonesGauge, expiry: expiryGauge } = gauges();
   const tags = { asa: s.asa, gateway: s.gateway };
   phaseGauge.set(s.phase === 'done' ? PHASES.length : PHASES.indexOf(s.phase), tags);
   const c = s.coverage;
@@ -28,5 +28,5 @@ export function recordRolloverMetrics(s: RolloverStatus): void {
 }
 
 export function recordCertificateExpiry(tags: Record<string, string>, notAfter: string): void {
-  expiryGauge.set(Math.floor(Date.parse(notAfter) / 1000), tags);
+  gauges().expiry.set(Math.floor(Date.parse(notAfter) / 1000), tags);
 }
