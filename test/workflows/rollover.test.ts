@@ -18,7 +18,8 @@ function configOf(rig: RolloverRig) {
   };
 }
 
-const WRITE_COMMAND = /^(crypto|no crypto|ssl |no ssl|write|copy|configure|.*\(config)/;
+/** Anything but reading: the plan phase may only show, export (the public certificate) and set the pager. */
+const READ_ONLY = /^(show |crypto ca export \S+ identity-certificate$|terminal pager 0$|enable$|exit$|end$|$)/;
 
 describe('rollover workflow on the real dev server and the lab', () => {
   let t: TestTemporal;
@@ -95,7 +96,9 @@ describe('rollover workflow on the real dev server and the lab', () => {
         return (await handle.result()) as RolloverResult;
       });
       expect(result.outcome).toBe('rejected');
-      expect(rig.lab.asa.commandLog.slice(logStart).filter((c) => WRITE_COMMAND.test(c))).toEqual([]);
+      const commands = rig.lab.asa.commandLog.slice(logStart);
+      expect(commands.length).toBeGreaterThan(0);
+      expect(commands.filter((c) => !READ_ONLY.test(c))).toEqual([]);
       expect(rig.lab.cucm.requestLog.filter((r) => r.write)).toEqual([]);
       expect(configOf(rig)).toEqual(before);
     } finally {
