@@ -3,30 +3,21 @@
  * - our client reads byte-identical files from tftpd-hpa (`in.tftpd -L`, foreground, ephemeral port), with and
  *   without options, including an empty file, exact multiples of the block size and a few MB;
  * - the tftp-hpa client reads byte-identical files from our lab server (octet and netascii).
- * tftpd-hpa must start as root (it chroots with -s and drops to "nobody"); as another user it runs through `sudo -n`.
+ * tftpd-hpa must start as root (it chroots with -s and drops to "nobody"); as another user it runs through `sudo -n`
+ * (lab/tftp/tftpd-hpa.ts).
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import dgram from 'node:dgram';
-import { accessSync, chmodSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { tftpGet } from '../../devices/tftp/client';
 import { ConfigFileNotFound } from '../../devices/tftp/errors';
 import { mapFileSource, startTftpLab, type TftpLab } from '../../lab/tftp';
+import { requireTool, startTftpd, TFTP_CLIENT, type Tftpd } from '../../lab/tftp/tftpd-hpa';
 
-const IN_TFTPD = '/usr/sbin/in.tftpd';
-const TFTP = '/usr/bin/tftp';
 const run = promisify(execFile);
-
-function requireTool(file: string, pkg: string): void {
-  try {
-    accessSync(file, constants.X_OK);
-  } catch {
-    throw new Error(`${file} is missing: install the Debian package ${pkg} (.ci/run does)`);
-  }
-}
 
 const configText = Buffer.from(
   '<?xml version="1.0" encoding="UTF-8"?>\n<device>\n<vpnGroup>\n<certHash1>5X6B6plUwUSXZnjQ4kGM33mpMXY=</certHash1>\n</vpnGroup>\n</device>\n',
@@ -40,67 +31,19 @@ const files: Record<string, Buffer> = {
   'firmware-3MB.bin': randomBytes(3 * 1024 * 1024 + 17),
 };
 
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const { port } = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-/** in.tftpd in the foreground (-L) on a loopback port, serving (chrooted to) dir. */
-async function startTftpd(dir: string): Promise<{ port: number; child: ChildProcess }> {
-  requireTool(IN_TFTPD, 'tftpd-hpa');
-  const asRoot = process.getuid?.() === 0;
-  if (!asRoot && spawnSync('sudo', ['-n', 'true']).status !== 0) {
-    throw new Error('in.tftpd needs root (chroot, setuid to nobody): run as root or with password-less sudo');
-  }
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freeUdpPort();
-    const args = ['-L', '-s', dir, '--address', `127.0.0.1:${port}`];
-    const child = asRoot
-      ? spawn(IN_TFTPD, args, { stdio: 'ignore' })
-      : spawn('sudo', ['-n', IN_TFTPD, ...args], { stdio: 'ignore' });
-    if (await answers(port, child)) return { port, child };
-    child.kill();
-  }
-  throw new Error('in.tftpd did not start');
-}
-
-/** The daemon is up when it serves a file (the port we picked may have been taken meanwhile). */
-async function answers(port: number, child: ChildProcess): Promise<boolean> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline && child.exitCode === null) {
-    try {
-      await tftpGet({
-        host: '127.0.0.1',
-        port,
-        file: 'empty.bin',
-        initialTimeoutMs: 200,
-        retries: 1,
-        stallTimeoutMs: 0,
-      });
-      return true;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return false;
-}
-
 describe('our client ↔ tftpd-hpa', () => {
   let dir: string;
-  let tftpd: { port: number; child: ChildProcess };
+  let tftpd: Tftpd;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'certroll-tftpd-'));
     chmodSync(dir, 0o755); // tftpd-hpa serves as "nobody": the directory and files must be world-readable
     for (const [name, bytes] of Object.entries(files)) writeFileSync(path.join(dir, name), bytes, { mode: 0o644 });
-    tftpd = await startTftpd(dir);
+    tftpd = await startTftpd(dir, 'empty.bin');
   });
 
   afterAll(() => {
-    tftpd?.child.kill();
+    tftpd?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -140,7 +83,7 @@ describe('tftp-hpa client ↔ our lab server', () => {
   let out: string;
 
   beforeAll(async () => {
-    requireTool(TFTP, 'tftp-hpa');
+    requireTool(TFTP_CLIENT, 'tftp-hpa');
     lab = await startTftpLab({ files: mapFileSource(new Map(Object.entries(files))) });
     out = mkdtempSync(path.join(os.tmpdir(), 'certroll-tftp-client-'));
   });
@@ -163,7 +106,7 @@ describe('tftp-hpa client ↔ our lab server', () => {
 
   test('netascii mode: the client turns our CR LF back into the original text', async () => {
     const local = path.join(out, 'ascii.cnf.xml');
-    await run(TFTP, [
+    await run(TFTP_CLIENT, [
       '-m',
       'netascii',
       '127.0.0.1',
@@ -177,7 +120,7 @@ describe('tftp-hpa client ↔ our lab server', () => {
   });
 
   test('a missing file: the client prints the server\'s "File not found"', async () => {
-    const { stdout, stderr } = await run(TFTP, [
+    const { stdout, stderr } = await run(TFTP_CLIENT, [
       '-m',
       'binary',
       '127.0.0.1',
@@ -193,7 +136,7 @@ describe('tftp-hpa client ↔ our lab server', () => {
 
 function runTftp(args: string[], input: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TFTP, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(TFTP_CLIENT, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
