@@ -314,6 +314,8 @@ function connect(opts: AsaSessionOptions): Promise<Client> {
     };
     conn.on('ready', () => {
       settled = true;
+      // An interactive CLI: send each short line at once instead of waiting for Nagle's algorithm.
+      conn.setNoDelay(true);
       resolve(conn);
     });
     conn.on('error', (err: Error & { level?: string }) => {

@@ -100,6 +100,7 @@ export class AsaCliSession implements CommandIo {
   }
 
   async readSecret(prompt: string): Promise<string> {
+    this.flushCaptured();
     this.write(prompt);
     return this.readLine(false);
   }
@@ -168,6 +169,7 @@ export class AsaCliSession implements CommandIo {
 
   async ask(question: string): Promise<'yes' | 'no'> {
     for (;;) {
+      this.flushCaptured();
       this.write(question);
       const answer = (await this.readLine(true)).trim().toLowerCase();
       if (answer !== '' && 'yes'.startsWith(answer)) return 'yes';
@@ -177,6 +179,7 @@ export class AsaCliSession implements CommandIo {
   }
 
   async readLine(echo: boolean): Promise<string> {
+    this.flushCaptured();
     const line =
       this.lines.length > 0 ? this.lines.shift()! : await new Promise<string>((resolve) => (this.lineWaiter = resolve));
     this.write(echo ? `${line}\r\n` : '\r\n');
@@ -201,6 +204,13 @@ export class AsaCliSession implements CommandIo {
     if (this.closed) return;
     this.closed = true;
     this.end();
+  }
+
+  /** While a drop is pending, output is held back, except what the client must see to answer (banners, questions). */
+  private flushCaptured(): void {
+    if (!this.captured || this.captured.length === 0) return;
+    this.write(`${this.captured.join('\n').replace(/\n/g, '\r\n')}\r\n`);
+    this.captured = [];
   }
 
   private readKey(): Promise<string> {

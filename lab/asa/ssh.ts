@@ -46,6 +46,8 @@ export class AsaSshServer {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
       socket.on('error', () => {});
+      // Interactive CLI traffic: small writes, answered at once (no Nagle delay on loopback).
+      socket.setNoDelay(true);
       const target = ctx.faults.wrongHostKey ? this.impostorServer() : this.real;
       target.injectSocket(socket);
     });

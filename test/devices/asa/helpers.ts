@@ -1,5 +1,6 @@
 /** A lab ASA plus the inventory, secrets and activities that point at it. */
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
 import { validateInventory } from '../../../config/inventory';
 import { AsaActivityOptions, createAsaActivities } from '../../../activities/asa';
@@ -69,7 +70,8 @@ export async function startLabWithActivities(
     },
     { commandTimeoutMs: 20_000, ...activityOptions },
   );
-  const env = new MockActivityEnvironment();
+  // Failures are what many tests expect: keep the activity logger to errors only.
+  const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
   return {
     lab,
     activities,
