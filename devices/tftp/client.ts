@@ -439,9 +439,8 @@ class ReadTransfer {
   }
 
   private complete(block: number): void {
-    const ack = encodeAck(block);
-    this.socket.send(ack, this.tid!.port, this.tid!.address);
     if (this.tsize !== undefined && this.tsize !== this.received) {
+      this.socket.send(encodeAck(block), this.tid!.port, this.tid!.address);
       return this.fail(
         new TftpProtocolError(
           `${this.s.file}: received ${this.received} bytes but tsize announced ${this.tsize} (TFTP Size Error)`,
@@ -463,12 +462,12 @@ class ReadTransfer {
     };
     this.finish();
     const dallyMs = this.s.dallyMs ?? Math.min(1000, Math.max(200, 4 * this.rtt.rto));
-    if (dallyMs > 0) {
+    // Close only once the final ACK has left the socket (closing first would drop it).
+    this.socket.send(encodeAck(block), this.tid!.port, this.tid!.address, () => {
+      if (dallyMs <= 0) return this.close();
       this.socket.unref();
       setTimeout(() => this.close(), dallyMs).unref();
-    } else {
-      this.close();
-    }
+    });
     this.settle.resolve(result);
   }
 

@@ -66,6 +66,12 @@ test('negotiates blksize and tsize by OACK and returns byte-identical files of e
   expect(lab.transferLog.map((r) => r.result)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
 });
 
+test('without dallying, the final ACK still leaves before the socket closes: the server completes', async () => {
+  for (let i = 0; i < 8; i++) await get('SEP000000000511.cnf.xml', { dallyMs: 0 });
+  await waitUntil(() => lab.stats().served === 8, 'the server logged 8 completed transfers');
+  expect(lab.transferLog.every((r) => r.result === 'ok')).toBe(true);
+});
+
 test('a plain RFC 1350 request (no options) reads in 512-byte blocks', async () => {
   const result = await get('SEP0000000C0FFE.cnf.xml', { blksize: false });
   expect(result.oack).toBe(false);
