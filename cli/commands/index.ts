@@ -4,10 +4,13 @@ import { registerDevServer } from './dev-server';
 import { registerDecide } from './decide';
 import { registerDemo } from './demo';
 import { registerDoctor } from './doctor';
+import { registerHash } from './hash';
 import { registerInventory } from './inventory';
 import { registerLab } from './lab';
 import { registerObserve } from './observe';
+import { registerParse } from './parse';
 import { registerPhoneConfig } from './phone-config';
+import { registerProbe } from './probe';
 import { registerSchedule } from './schedule';
 import { registerStart } from './start';
 import { registerTftp } from './tftp';
@@ -26,4 +29,7 @@ export function registerCommands(program: Command): void {
   registerDoctor(program);
   registerTftp(program);
   registerPhoneConfig(program);
+  registerHash(program);
+  registerProbe(program);
+  registerParse(program);
 }
