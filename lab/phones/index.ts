@@ -4,6 +4,7 @@
  * Its RisPort view is the truth the orchestrator has to discover.
  */
 import type { AsaTlsFace, CucmPhoneRegistry, Endpoint } from '../contracts';
+import { sha1Forms } from '../../devices/cert';
 import { seededRandom } from '../tftp/random';
 import { LabPhone, type FleetContext, type FleetKnobs, type LabPhoneView, type PhoneState } from './phone';
 
@@ -43,6 +44,13 @@ export interface PhoneFleet {
   stats(): FleetStats;
   /** Knobs the test or demo may change while the fleet runs. */
   knobs: FleetKnobs;
+  /**
+   * Fault: from the next handshake on, every phone refuses this certificate (base64 SHA-1 or hex) even though its
+   * hash is in the config, like old firmware that cannot use it. Connected phones meet it at the next switch.
+   */
+  rejectCertificate(sha1: string): void;
+  /** Undo every rejectCertificate. */
+  clearRejections(): void;
   /** Resolves when no boot, re-handshake or scheduled step is pending (background retries excepted). */
   settle(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
@@ -126,6 +134,7 @@ export async function startPhoneFleet(opts: PhoneFleetOptions): Promise<PhoneFle
     asa: opts.asa,
     knobs,
     random,
+    rejected: new Set(),
     gate: gateOf(opts.concurrency ?? 32),
     later(ms, fn, background = false) {
       if (closed) return;
@@ -167,6 +176,8 @@ export async function startPhoneFleet(opts: PhoneFleetOptions): Promise<PhoneFle
     phone: (name) => get(name).view(),
     consoleLog: (name) => get(name).log.all(),
     knobs,
+    rejectCertificate: (sha1) => void ctx.rejected.add(sha1Forms(sha1).sha1Base64),
+    clearRejections: () => ctx.rejected.clear(),
     stats() {
       const counts: Record<PhoneState, number> = { registered: 0, unregistered: 0, booting: 0 };
       for (const phone of phones.values()) counts[phone.phoneState] += 1;

@@ -36,6 +36,8 @@ export interface FleetContext {
   asa: AsaTlsFace;
   knobs: FleetKnobs;
   random: Random;
+  /** base64 SHA-1 of certificates every phone refuses even when listed (a firmware fault knob). */
+  rejected: Set<string>;
   /** Bounds how many phones fetch and handshake at once (a boot storm must not starve the event loop). */
   gate<T>(fn: () => Promise<T>): Promise<T>;
   /** Run fn after ms; counted as pending work (settle waits for it) unless background. */
@@ -236,6 +238,11 @@ export class LabPhone {
     this.lastSha1 = { base64: sha1.toString('base64'), hex: sha1.toString('hex').toUpperCase() };
     const cert = parseCertificate(leafDer);
     const subject = cert.subject.rdns.map((r) => `/${r.key}=${r.value}`).join('');
+    if (this.ctx.rejected.has(this.lastSha1.base64)) {
+      this.log.add('ERR', 'SECD: the presented certificate cannot be used by this firmware');
+      logUnknownCa(this.log, subject, this.lastSha1.hex);
+      return this.fail(gen);
+    }
     // Set membership, as the phone does: any certHashN may be the presented certificate.
     if (!vpn.certHashes.some((h) => h.base64 === this.lastSha1!.base64)) {
       logUnknownCa(this.log, subject, this.lastSha1.hex);

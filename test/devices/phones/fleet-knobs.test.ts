@@ -178,6 +178,25 @@ describe('the rollover as the phones live it', () => {
     expect(fleet.stats().registered).toBe(12);
   }, 60_000);
 
+  test('rejectCertificate: phones refuse a listed certificate at the next handshake; clearing lets them back', async () => {
+    const bound = parseCertificate(labs.asa.boundCertificatePem());
+    expect(fleet.stats().registered).toBe(12);
+    fleet.rejectCertificate(bound.sha1Hex);
+    applyAll(labs, drive);
+    await fleet.settle(30_000);
+    expect(fleet.stats().registered).toBe(0);
+    expect(fleet.phone(labs.names[2]).certHashes).toContain(bound.sha1Base64);
+    expect(fleet.consoleLog(labs.names[2])).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/ERR [\d:.]+ SECD: the presented certificate cannot be used by this firmware$/),
+      ]),
+    );
+    fleet.clearRejections();
+    applyAll(labs, drive);
+    await fleet.settle(30_000);
+    expect(fleet.stats().registered).toBe(12);
+  }, 60_000);
+
   test('host-ID check on, URL host not in the certificate: "hostIDCheck failed!!"', async () => {
     await bindNewTrustpoint(labs.asa, 'VPN-OTHER-NAME', 'portal.example.net');
     labs.cucm.setGatewayCertificatesDirect([labs.asa.boundCertificatePem()]);
