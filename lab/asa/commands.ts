@@ -24,9 +24,9 @@ const CIPHER_LEVELS = ['all', 'low', 'medium', 'fips', 'high'];
 const MODULI = ['1024', '2048', '3072', '4096'];
 const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
-function trustpointOr(io: CommandIo, name: string): LabTrustpoint | undefined {
+async function trustpointOr(io: CommandIo, name: string): Promise<LabTrustpoint | undefined> {
   const tp = io.state.trustpoints.get(name);
-  if (!tp) void io.print(`ERROR: Trustpoint ${name} not found`);
+  if (!tp) await io.print(`ERROR: Trustpoint ${name} not found`);
   return tp;
 }
 
@@ -95,7 +95,7 @@ const writeMemory: Handler = async (io) => {
 };
 
 const exportIdentity: Handler = async (io, a) => {
-  const tp = trustpointOr(io, a.tp);
+  const tp = await trustpointOr(io, a.tp);
   if (!tp) return;
   if (!tp.identity) return io.print(`ERROR: The trustpoint ${a.tp} does not have an identity certificate.`);
   await io.print(`\nThe PEM encoded identity certificate follows:\n${tp.identity.pem.trimEnd()}`);
@@ -148,7 +148,7 @@ const enterTrustpoint: Handler = async (io, a) => {
 };
 
 const removeTrustpoint: Handler = async (io, a) => {
-  const tp = trustpointOr(io, a.tp);
+  const tp = await trustpointOr(io, a.tp);
   if (!tp) return;
   const bound = io.state.bindingsOf(a.tp);
   if (bound.length > 0) {
@@ -207,7 +207,7 @@ const exitSubmode =
 // ---------------------------------------------------------------- enrollment
 
 const enroll: Handler = async (io, a) => {
-  const tp = trustpointOr(io, a.tp);
+  const tp = await trustpointOr(io, a.tp);
   if (!tp) return;
   const noconfirm = a.noconfirm === 'yes';
   if (!tp.enrollment) return io.print(`ERROR: Enrollment method not configured for trustpoint ${tp.name}`);
@@ -251,7 +251,7 @@ const enroll: Handler = async (io, a) => {
 };
 
 const authenticate: Handler = async (io, a) => {
-  const tp = trustpointOr(io, a.tp);
+  const tp = await trustpointOr(io, a.tp);
   if (!tp) return;
   if (tp.ca) return io.print(`ERROR: Trustpoint ${a.tp} is already authenticated.`);
   await io.print('Enter the base 64 encoded CA certificate.\nEnd with the word "quit" on a line by itself');
@@ -279,7 +279,7 @@ function importProblem(io: CommandIo, tp: LabTrustpoint, cert: LabCert): string 
 }
 
 const importCertificate: Handler = async (io, a) => {
-  const tp = trustpointOr(io, a.tp);
+  const tp = await trustpointOr(io, a.tp);
   if (!tp) return;
   if (tp.fqdn) await io.print(`\n% The fully-qualified domain name in the certificate will be: ${tp.fqdn}\n`);
   await io.print('\nEnter the base 64 encoded certificate.\nEnd with the word "quit" on a line by itself\n');
@@ -298,7 +298,7 @@ const importPkcs12: Handler = async (io) => io.print('ERROR: PKCS#12 import is n
 // ---------------------------------------------------------------- ssl
 
 const bindTrustpoint: Handler = async (io, a, pos) => {
-  const tp = trustpointOr(io, a.tp);
+  const tp = await trustpointOr(io, a.tp);
   if (!tp) return;
   if (a.iface !== undefined && !io.state.knobs.interfaces.includes(a.iface)) return io.caret(pos.iface);
   if (!tp.identity) return io.print(`ERROR: Trustpoint ${a.tp} does not have an identity certificate`);
@@ -311,7 +311,7 @@ const bindTrustpoint: Handler = async (io, a, pos) => {
 };
 
 const bindDomain: Handler = async (io, a, pos) => {
-  const tp = trustpointOr(io, a.tp);
+  const tp = await trustpointOr(io, a.tp);
   if (!tp) return;
   if (!HOST.test(a.domain)) return io.caret(pos.domain);
   io.state.ssl.bindings = io.state.ssl.bindings.filter((b) => b.domain !== a.domain.toLowerCase());

@@ -5,12 +5,11 @@
 import { AsaTlsFace, Endpoint } from '../contracts';
 import { buildGrammars } from './commands';
 import { CliContext } from './cli';
-import { newRsaKey, keyPairFromPem } from './pki';
-import { presentedRsa } from './tls';
+import { keyPairFromPem, newRsaKey } from './pki';
 import { runningConfig } from './render';
-import { AsaTlsListener } from './tls';
 import { AsaSshServer, defaultHostKeyPem, hostKeyFingerprint } from './ssh';
-import { AsaLabState, defaultKnobs, parseTypedSubject, certificateSubject, selfSignedCertificate } from './state';
+import { AsaLabState, certificateSubject, defaultKnobs, parseTypedSubject, selfSignedCertificate } from './state';
+import { AsaTlsListener, presentedRsa } from './tls';
 import { AsaConfigKnobs, AsaFaults, AsaLabOptions, AsaLabSnapshot } from './types';
 
 export type { AsaConfigKnobs, AsaFaults, AsaLabOptions, AsaLabSnapshot, DropFault, PromptForm } from './types';
