@@ -149,7 +149,11 @@ export type PhoneReadTuning = Pick<
 
 /** One verification run: a shared work list, `slots` readers per TFTP server. */
 class Verification {
-  private readonly pending: Pending[];
+  /** Phones not read yet, in input order (a cursor instead of shifting a 10,000-entry array). */
+  private readonly fresh: string[];
+  private cursor = 0;
+  /** Phones waiting for a re-read (stale or transient failure), each not before its time. */
+  private readonly rereads: Pending[] = [];
   private lastBeat = 0;
   private answered = 0;
   private transientFailures = 0;
@@ -161,9 +165,7 @@ class Verification {
     private readonly done: Map<string, PhoneConfigResult>,
     private readonly tuning: PhoneReadTuning,
   ) {
-    this.pending = [...new Set(input.names)]
-      .filter((n) => !done.has(n))
-      .map((name) => ({ name, reads: 0, notBefore: 0 }));
+    this.fresh = [...new Set(input.names)].filter((n) => !done.has(n));
   }
 
   async run(servers: TftpServerEntry[]): Promise<void> {
@@ -172,7 +174,7 @@ class Verification {
     this.beat(true);
   }
 
-  /** Every phone has been read and nobody is left, or the transport never answered at all. */
+  /** No read got any answer and some failed on the transport: the server is down, not the phones. */
   get unreachable(): boolean {
     return this.answered === 0 && this.transientFailures > 0;
   }
@@ -190,14 +192,15 @@ class Verification {
   }
 
   private takeReady(): Pending | 'wait' | 'empty' {
-    if (this.pending.length === 0) return 'empty';
     const now = Date.now();
-    const i = this.pending.findIndex((p) => p.notBefore <= now);
-    return i < 0 ? 'wait' : this.pending.splice(i, 1)[0];
+    const due = this.rereads.findIndex((p) => p.notBefore <= now);
+    if (due >= 0) return this.rereads.splice(due, 1)[0];
+    if (this.cursor < this.fresh.length) return { name: this.fresh[this.cursor++], reads: 0, notBefore: 0 };
+    return this.rereads.length > 0 ? 'wait' : 'empty';
   }
 
   private async waitForNextReady(): Promise<void> {
-    const earliest = Math.min(...this.pending.map((p) => p.notBefore));
+    const earliest = Math.min(...this.rereads.map((p) => p.notBefore));
     await sleep(Math.max(10, Math.min(HEARTBEAT_EVERY_MS, earliest - Date.now())));
     this.beat();
   }
@@ -206,9 +209,10 @@ class Verification {
     item.reads += 1;
     const { result, transient } = await this.read(server, item.name);
     result.reads = item.reads;
-    if ((result.state === 'stale' || transient) && this.canReread(item)) {
-      item.notBefore = Date.now() + rereadDelay(item.reads);
-      this.pending.push(item);
+    const delay = rereadDelay(item.reads);
+    if ((result.state === 'stale' || transient) && this.deadline !== undefined && Date.now() + delay < this.deadline) {
+      item.notBefore = Date.now() + delay;
+      this.rereads.push(item);
       return;
     }
     this.finish(result);
@@ -252,10 +256,6 @@ class Verification {
         transient,
       };
     }
-  }
-
-  private canReread(item: Pending): boolean {
-    return this.deadline !== undefined && Date.now() + rereadDelay(item.reads) < this.deadline;
   }
 
   private finish(result: PhoneConfigResult): void {

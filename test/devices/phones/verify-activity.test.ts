@@ -233,6 +233,31 @@ test('bad input fails for good (non-retryable InvalidInput) before any read', as
   expect(tftp.transferLog).toHaveLength(0);
 });
 
+test('a busy TFTP service (serving count exhausted) is an error without a deadline, re-read until verified with one', async () => {
+  const busy = await startTftpLab({ files: cucm, servingSlots: 1, maxServingCount: 1, latencyMs: 20 });
+  const saved = inventory;
+  inventory = inventoryFor({ port: busy.udp.port }, 3);
+  try {
+    const names = vpnPhones.slice(0, 6);
+    const once = await verify({ cluster: 'cluster1', names, expectedHash: OLD });
+    expect(once.counts.error).toBeGreaterThan(0);
+    expect(once.results.find((p) => p.state === 'error')?.detail).toMatch(
+      /^TftpServerBusy: .*503 Maximum Serving Count exceeded/,
+    );
+    const patient = await verify({
+      cluster: 'cluster1',
+      names,
+      expectedHash: OLD,
+      deadline: new Date(Date.now() + 40_000).toISOString(),
+    });
+    expect(patient.counts.verified).toBe(6);
+    expect(busy.stats().refused).toBeGreaterThan(0);
+  } finally {
+    inventory = saved;
+    await busy.close();
+  }
+}, 60_000);
+
 test('no answer at all from the TFTP server is a retryable TftpUnreachable', async () => {
   const silent = dgram.createSocket('udp4');
   await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
