@@ -46,35 +46,46 @@ export function examplePayload(gate: string, decision: GateDecisionKind, extra: 
   return JSON.stringify({ gate, decision, by: 'your-name', ...extra });
 }
 
+/** A rejection for the operator: the message only (the UI would otherwise show workflow stack frames). */
+function refuse(message: string): Error {
+  const err = new Error(message);
+  err.stack = `Error: ${message}`;
+  return err;
+}
+
 /** Synchronous checks only: an async validator's rejection would be ignored and the Update accepted anyway. */
 export function validateGateDecision(d: unknown, waiter: GateWaiter | undefined): asserts d is GateDecision {
   if (typeof d !== 'object' || d === null || Array.isArray(d)) {
-    throw new Error('payload must be one JSON object like {"gate":"plan","decision":"approve","by":"alice"}');
+    throw refuse('payload must be one JSON object like {"gate":"plan","decision":"approve","by":"alice"}');
   }
   const p = d as Record<string, unknown>;
-  if (!waiter) throw new Error('no gate is open: nothing to decide right now');
+  if (!waiter) throw refuse('no gate is open: nothing to decide right now');
   const open = waiter.open;
   if (typeof p.gate !== 'string' || p.gate !== open.gate) {
-    throw new Error(`gate "${String(p.gate)}" is not open; the open gate is "${open.gate}"`);
+    throw refuse(`gate "${String(p.gate)}" is not open; the open gate is "${open.gate}"`);
   }
-  if (typeof p.by !== 'string' || p.by.trim() === '') throw new Error('"by" is required: who decides');
-  if (p.by.length > 200) throw new Error('"by" is too long (200 characters at most)');
+  if (typeof p.by !== 'string' || p.by.trim() === '') throw refuse('"by" is required: who decides');
+  if (p.by.length > 200) throw refuse('"by" is too long (200 characters at most)');
   if (p.comment !== undefined && (typeof p.comment !== 'string' || p.comment.length > 2000)) {
-    throw new Error('"comment" must be a string of 2000 characters at most');
+    throw refuse('"comment" must be a string of 2000 characters at most');
   }
   if (typeof p.decision !== 'string' || !(GATE_DECISIONS as readonly string[]).includes(p.decision)) {
-    throw new Error(`"decision" must be one of ${open.allowed.join(' | ')}`);
+    throw refuse(`"decision" must be one of ${open.allowed.join(' | ')}`);
   }
   if (!open.allowed.includes(p.decision as GateDecisionKind)) {
-    throw new Error(`gate "${open.gate}" accepts ${open.allowed.join(' | ')}, not "${p.decision}"`);
+    throw refuse(`gate "${open.gate}" accepts ${open.allowed.join(' | ')}, not "${p.decision}"`);
   }
   if (p.decision === 'approve' && open.approvalBlockedBy.length > 0) {
-    throw new Error(`gate "${open.gate}" cannot be approved: ${open.approvalBlockedBy.join('; ')}`);
+    throw refuse(`gate "${open.gate}" cannot be approved: ${open.approvalBlockedBy.join('; ')}`);
   }
   const known = new Set(['gate', 'decision', 'by', 'comment', 'pem']);
   const unknown = Object.keys(p).filter((k) => !known.has(k));
-  if (unknown.length > 0) throw new Error(`unknown field(s): ${unknown.join(', ')}`);
-  waiter.options.validate?.(p as unknown as GateDecision);
+  if (unknown.length > 0) throw refuse(`unknown field(s): ${unknown.join(', ')}`);
+  try {
+    waiter.options.validate?.(p as unknown as GateDecision);
+  } catch (err) {
+    throw refuse((err as Error).message);
+  }
 }
 
 /**

@@ -140,7 +140,13 @@ export class RolloverState {
     const lines: string[] = [];
     lines.push(`### Rollover ${s.asa} → ${s.gateway} (${s.cluster})`);
     lines.push('');
-    lines.push(s.outcome ? `**Outcome: ${s.outcome}**` : `**Phase: ${s.phase}**`);
+    lines.push(
+      s.outcome
+        ? `**Outcome: ${s.outcome}**`
+        : s.gate
+          ? `**⏸ Waiting at gate \`${s.gate.gate}\`** (next phase: ${s.phase})`
+          : `**Phase: ${s.phase}**`,
+    );
     lines.push('');
     lines.push('| Phase | Status | Detail |');
     lines.push('|---|---|---|');

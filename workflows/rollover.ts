@@ -320,7 +320,7 @@ class Rollover {
       [{ asa: this.input.asa, trustpoint: a.trustpoint! }],
     );
     a.newCert = toSummary(exported);
-    return `SHA-1 ${exported.sha1Hex} = certHash ${exported.sha1Base64}; serial ${exported.serialHex}; expires ${exported.notAfter}`;
+    return `certHash ${exported.sha1Base64}, expires ${exported.notAfter.slice(0, 10)}`;
   }
 
   /** Step 3: Phone-VPN-trust gets the new certificate; the old one must still be there afterwards. */

@@ -82,7 +82,8 @@ export async function decideGate(
   gate: string,
   decision: GateDecisionKind = 'approve',
   extra: { pem?: string; comment?: string } = {},
+  timeoutMs?: number,
 ): Promise<GateRecord> {
-  await waitForGate(handle, gate);
+  await waitForGate(handle, gate, timeoutMs);
   return handle.executeUpdate(decide, { args: [{ gate, decision, by: 'jest', ...extra }] });
 }

@@ -26,7 +26,7 @@ describe('rollover at scale', () => {
     try {
       const { result, histories } = await rig.workers.runUntil(async () => {
         const handle = await rig.start();
-        await decideGate(handle, 'cleanup', 'reject', { comment: 'scale test stops before cleanup' });
+        await decideGate(handle, 'cleanup', 'reject', { comment: 'scale test stops before cleanup' }, 540_000);
         const r = (await handle.result()) as RolloverResult;
         const sizes: Record<string, number> = {};
         const query = `RootWorkflowId = '${handle.workflowId}' OR WorkflowId = '${handle.workflowId}'`;
