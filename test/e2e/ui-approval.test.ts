@@ -59,7 +59,7 @@ async function sendUpdate(page: Page, payload: object): Promise<{ description: s
   await modal.locator('[role=textbox][aria-label=Data]').click();
   await page.keyboard.insertText(JSON.stringify(payload));
   // A synthetic click: the editor reformats the JSON on blur, which can swallow the first pointer click.
-  await page.locator('button:visible', { hasText: 'Submit' }).last().evaluate((b) => (b as HTMLButtonElement).click());
+  await page.locator('button:visible', { hasText: 'Submit' }).last().evaluate((b) => (b as unknown as { click(): void }).click());
   return { description };
 }
 
@@ -146,6 +146,17 @@ describe('approval gates in the Temporal Web UI (real browser)', () => {
     await page.getByText('gate "switch" is not open; the open gate is "push"').filter({ visible: true }).first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(OUT, '3-rejected-wrong-gate.png'), fullPage: true });
     expect((await handle.query(rolloverStatus)).gateLog).toHaveLength(1);
+
+    await page.keyboard.press('Escape');
+    await page.locator('a:visible, button:visible', { hasText: /^\s*Queries\s*$/ }).first().click();
+    // The Queries tab: `status` (offered by the workflow's metadata, with its description) returns readable JSON.
+    await page.getByText('Run Query').filter({ visible: true }).first().evaluate((b) => (b as unknown as { click(): void }).click());
+    const result = page.getByText('"workflowId": "rollover/asa1/ASA-PhoneVPN"').filter({ visible: true }).first();
+    await result.waitFor({ timeout: 30_000 });
+    const json = await page.locator('body').innerText();
+    expect(json).toContain('"gate": "push"');
+    expect(json).toContain('"allowed": [');
+    await page.screenshot({ path: path.join(OUT, '4-queries-status.png'), fullPage: true });
 
     await handle.terminate('ui test done');
   });
