@@ -20,6 +20,8 @@ export const NON_RETRYABLE = [
   'AsaCommandError',
   'WriteMemoryFailed',
   'TrustpointInUse',
+  'AsaStateConflict',
+  'TlsHandshakeRefused',
   'AxlFault',
   'AxlQueryTooLarge',
   'TrustOverwriteRisk',
