@@ -125,8 +125,10 @@ function boundCertificateCheck(f: DoctorFacts): DoctorFinding {
   if (!p) return { check, title, severity: 'warn', message: `could not see the presented certificate: ${f.phoneProbe.error}` };
   const left = Date.parse(p.notAfter) - Date.parse(f.now);
   const cucm = f.cucm.state;
-  const inTrust = cucm?.trust.some((t) => t.sha1Base64 === p.sha1Base64);
-  const onGateway = cucm?.gateway.certificates.some((c) => c.sha1Base64 === p.sha1Base64);
+  // In root-CA trust mode CUCM trusts (and the gateway lists) the issuing CA rather than the leaf.
+  const trusted = new Set(cucm?.trust.filter((t) => t.sha1Base64 === p.sha1Base64 || (!p.selfSigned && t.subjectName === p.issuerRfc2253)).map((t) => t.sha1Base64));
+  const inTrust = trusted.size > 0;
+  const onGateway = cucm?.gateway.certificates.some((c) => c.sha1Base64 !== undefined && trusted.has(c.sha1Base64));
   const evidence = `trustpoint ${f.asa.boundTrustpoint}, SHA-1 ${p.sha1Hex} (certHash ${p.sha1Base64}), notAfter ${p.notAfter}`;
   if (left <= 0) {
     return { check, title, severity: 'blocker', message: 'the certificate phones are shown has expired', evidence, fix: 'Renew now; phones that cannot connect need an alternate TFTP server to fetch the new config' };
@@ -315,25 +317,30 @@ function hostIdCheck(f: DoctorFacts): DoctorFinding {
   return ok('host-id', title, r.reason);
 }
 
+/**
+ * CUCM keeps one Phone-VPN-trust entry per CN and replaces it when a newer certificate with that CN is uploaded.
+ * A presented certificate whose CN is the gateway URL host invites a renewal with the same CN — the overwrite that
+ * strands phones before the switch. Naming the CN apart (the host in the SAN) keeps the next renewal safe.
+ */
 function sameCnCheck(f: DoctorFacts): DoctorFinding {
   const title = 'Same-CN overwrite risk at the next renewal (CSCuh19734)';
   const cucm = f.cucm.state;
   const p = f.phoneProbe.presented;
   if (!cucm || !p) return { check: 'same-cn', title, severity: 'info', message: 'not enough data' };
-  const cns = p.commonNames.map((c) => c.toLowerCase());
-  const clash = cucm.trust.filter((t) => cns.includes((t.commonName ?? commonNamesOf(t.subjectName)[0] ?? '').toLowerCase()));
-  if (clash.length > 0) {
-    const host = urlHost(cucm.gateway.url) || p.commonNames[0];
+  const host = urlHost(cucm.gateway.url).toLowerCase();
+  const entry = cucm.trust.find((t) => t.sha1Base64 === p.sha1Base64);
+  const cn = (entry?.commonName ?? p.commonNames[0] ?? '').toLowerCase();
+  if (entry && cn === host) {
     return {
       check: 'same-cn',
       title,
       severity: 'warn',
-      message: `a renewal that keeps CN=${p.commonNames[0]} would replace the current Phone-VPN-trust entry and strand phones before the switch`,
-      evidence: clash.map((c) => c.subjectName).join('; '),
-      fix: `Renew with another CN and the FQDN in the SAN (certroll plans ${defaultSubjectName(host, f.now)} with fqdn ${host})`,
+      message: `the Phone-VPN-trust entry is named by CN=${cn}, the URL host: a renewal that keeps this CN replaces it in CUCM and strands phones before the switch`,
+      evidence: entry.subjectName,
+      fix: `Renew with another CN and the FQDN in the SAN: certroll plans ${defaultSubjectName(host, f.now)} with fqdn ${host}`,
     };
   }
-  return ok('same-cn', title, 'no Phone-VPN-trust entry shares the presented CN');
+  return ok('same-cn', title, `the trust entry is named CN=${cn}, not the URL host: the next renewal can take a new CN with ${host} in the SAN`);
 }
 
 function rootCaCheck(f: DoctorFacts): DoctorFinding {

@@ -65,6 +65,17 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
   const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'certroll-lab-'));
   mkdirSync(path.join(dir, 'secrets'), { recursive: true, mode: 0o700 });
 
+  // Whatever started is closed again if a later part fails: a half-started lab must not keep sockets open.
+  const started: Array<{ close(): Promise<void> }> = [];
+  try {
+    return await startParts(opts, names, dir, started);
+  } catch (err) {
+    for (const part of started.reverse()) await part.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function startParts(opts: LabOptions, names: LabNames, dir: string, started: Array<{ close(): Promise<void> }>): Promise<Lab> {
   const asa = await startAsaLab({
     hostname: names.asa,
     initialTrustpoint: {
@@ -75,21 +86,26 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     },
     ...opts.asa,
   });
+  started.push(asa);
   const cucm = await startCucmLab({
     phones: generatePhoneSpecs(opts.phones ?? 50, { commonPhoneConfigName: 'VPN-CPP', model: 'Cisco 8841' }),
-    vpn: {
-      gatewayName: names.gateway,
-      url: `https://${LAB_VPN_HOST}/PhoneVPN`,
-      hostIdCheck: opts.hostIdCheck ?? true,
-      commonPhoneProfiles: ['VPN-CPP'],
-      certificates: [asa.boundCertificatePem()],
-    },
     rebuildDelayMs: 200,
     risportQueriesPerMinute: 18,
     ...opts.cucm,
+    vpn: {
+      gatewayName: names.gateway,
+      url: `https://${LAB_VPN_HOST}/VPNPhone`,
+      hostIdCheck: opts.hostIdCheck ?? true,
+      commonPhoneProfiles: ['VPN-CPP'],
+      certificates: [asa.boundCertificatePem()],
+      ...opts.cucm?.vpn,
+    },
   });
+  started.push(cucm);
   const tftp = await startTftpLab({ files: cucm, host: '127.0.0.1', port: 0, httpPort: 0, ...opts.tftp });
+  started.push(tftp);
   const fleet = await startPhoneFleet({ cucm, tftp: tftp.udp, asa, initialBoot: true, bootDelayMs: 300, rehandshakeDelayMs: 500, ...opts.fleet });
+  started.push(fleet);
 
   const secrets = path.join(dir, 'secrets');
   const doc = {
@@ -104,7 +120,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
         interface: 'outside',
         tlsHost: asa.tls.host,
         tlsPort: asa.tls.port,
-        vpnUrls: [`https://${LAB_VPN_HOST}/PhoneVPN`],
+        vpnUrls: [`https://${LAB_VPN_HOST}/VPNPhone`],
       },
     },
     cucm: {

@@ -55,6 +55,17 @@ async function readConfigs(input: DoctorInput, commonPhoneProfiles: string[], ex
   return out;
 }
 
+/**
+ * The hash phones must carry for what the ASA presents: the leaf's, or — when CUCM trusts the issuing CA instead
+ * (root-CA trust mode) — the CA's.
+ */
+function trustedHash(cucm: NonNullable<DoctorFacts['cucm']['state']>, presented: PresentedCert): string {
+  const listed = new Set(cucm.gateway.certificates.map((c) => c.sha1Base64));
+  if (listed.has(presented.sha1Base64)) return presented.sha1Base64;
+  const issuer = cucm.trust.find((t) => t.subjectName === presented.issuerRfc2253 && listed.has(t.sha1Base64));
+  return issuer?.sha1Base64 ?? presented.sha1Base64;
+}
+
 export async function doctorWorkflow(input: DoctorInput): Promise<DoctorReport> {
   const asa = asaActivities(input.asa);
   const axl = axlActivities(input.cluster);
@@ -83,7 +94,7 @@ export async function doctorWorkflow(input: DoctorInput): Promise<DoctorReport> 
   }
   const configs =
     cucm.state && phoneProbe.presented
-      ? await readConfigs(input, cucm.state.commonPhoneProfiles.map((c) => c.name), phoneProbe.presented.sha1Base64)
+      ? await readConfigs(input, cucm.state.commonPhoneProfiles.map((c) => c.name), trustedHash(cucm.state, phoneProbe.presented))
       : undefined;
   const report = await local.assessDoctor.executeWithOptions({ summary: 'judge every check of the TAC guide' }, [
     { now: new Date().toISOString(), asaName: input.asa, asa: asaState, phoneProbe, ecProbe, cucm, configs },

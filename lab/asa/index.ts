@@ -5,10 +5,10 @@
 import { AsaTlsFace, Endpoint } from '../contracts';
 import { buildGrammars } from './commands';
 import { CliContext } from './cli';
-import { keyPairFromPem, newRsaKey } from './pki';
+import { buildCsr, keyPairFromPem, newRsaKey, signCsr } from './pki';
 import { runningConfig } from './render';
 import { AsaSshServer, defaultHostKeyPem, hostKeyFingerprint } from './ssh';
-import { AsaLabState, certificateSubject, defaultKnobs, parseTypedSubject, selfSignedCertificate } from './state';
+import { AsaLabState, certificateSubject, defaultKnobs, labCert, parseTypedSubject, selfSignedCertificate } from './state';
 import { AsaTlsListener, presentedRsa } from './tls';
 import { AsaConfigKnobs, AsaFaults, AsaLabOptions, AsaLabSnapshot } from './types';
 
@@ -48,14 +48,20 @@ async function addInitialTrustpoint(
   if (!typed) throw new Error(`startAsaLab: initialTrustpoint subject "${subjectName}" is not a valid subject-name`);
   const notBefore = init.notBefore ?? new Date(Date.now() - 335 * DAY_MS);
   const notAfter = init.notAfter ?? new Date(Date.now() + 30 * DAY_MS);
+  const subject = certificateSubject(typed, init.fqdn);
   state.trustpoints.set(init.name, {
     name: init.name,
-    enrollment: 'self',
+    enrollment: init.signedBy ? 'terminal' : 'self',
     fqdn: init.fqdn ?? null,
     subjectName,
     keypair: init.name,
     crlConfigure: false,
-    identity: selfSignedCertificate(key, certificateSubject(typed, init.fqdn), init.fqdn, notBefore, notAfter),
+    ...(init.signedBy
+      ? {
+          ca: labCert(init.signedBy.pem),
+          identity: labCert(signCsr(init.signedBy, buildCsr(subject, key, init.fqdn ? [init.fqdn] : []), { notBefore, days: (notAfter.getTime() - notBefore.getTime()) / DAY_MS })),
+        }
+      : { identity: selfSignedCertificate(key, subject, init.fqdn, notBefore, notAfter) }),
   });
   state.ssl.bindings.push({ trustpoint: init.name, iface: state.iface });
 }

@@ -1,3 +1,4 @@
+import type { LabCa } from './pki';
 /** Options, configuration knobs, fault knobs and the JSON snapshot of the ASA lab. */
 
 export type PromptForm = 'plain' | 'failover' | 'failover-priority' | 'context';
@@ -71,6 +72,8 @@ export interface AsaLabOptions {
     notAfter?: Date;
     /** More subject components after the CN, e.g. `OU=Phones,O=Example`. */
     subjectExtra?: string;
+    /** Issue the identity certificate from this CA (enrollment terminal, CA authenticated) instead of self-signed. */
+    signedBy?: LabCa;
   } | null;
   /** ASA 9.4+ without CSCuu02848: EC clients get an EC self-signed certificate unless `ssl cipher` restricts to RSA. */
   ecdsaQuirk?: boolean;
