@@ -10,7 +10,7 @@ export class Notifier {
   private readonly activities = proxyActivities<NotifyActivities>({
     taskQueue: workflowInfo().taskQueue,
     startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 4 },
   });
 
   /** Queue a notification; it links to this workflow unless the event names another (e.g. the rollover a watch started). */

@@ -3,7 +3,7 @@
  * (daily by default, overlap SKIP, catch-up window set explicitly).
  */
 import { Command } from 'commander';
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import { z } from 'zod';
 import { expiryWatchWorkflow } from '../../workflows/expiry-watch';
 import { DEFAULT_TASK_QUEUE } from '../../worker/workers';
@@ -38,6 +38,41 @@ async function withSchedule<T>(id: string, fn: (h: ReturnType<Awaited<ReturnType
   }
 }
 
+export interface WatchScheduleOptions {
+  scheduleId: string;
+  every: string;
+  catchupWindow: string;
+  renewBeforeDays?: number;
+  taskQueue: string;
+  paused?: boolean;
+}
+
+/** Create the expiry-watch schedule; false when it already exists (left as is). */
+export async function createWatchSchedule(client: Client, o: WatchScheduleOptions): Promise<boolean> {
+  try {
+    await client.schedule.create({
+      scheduleId: o.scheduleId,
+      spec: { intervals: [{ every: o.every as '1 day' }] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: expiryWatchWorkflow,
+        taskQueue: o.taskQueue,
+        workflowId: `${o.scheduleId}-run`,
+        args: [{ renewBeforeDays: o.renewBeforeDays }],
+        staticSummary: 'certroll expiry watch: ASA certificates of every VPN gateway',
+      },
+      // A watch run still going makes the next one pointless; a missed run is worth catching up only shortly after
+      // (set explicitly: the SDK's documented default is ambiguous).
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: o.catchupWindow as '1 hour', pauseOnFailure: false },
+      state: { paused: o.paused ?? false, note: 'created by certroll schedule create' },
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof ScheduleAlreadyRunning) return false;
+    throw err;
+  }
+}
+
 export function registerSchedule(program: Command): void {
   const schedule = program.command('schedule').description('the expiry watch schedule (a Temporal Schedule)');
 
@@ -56,30 +91,11 @@ export function registerSchedule(program: Command): void {
         const f = flagsOrUsage(CreateFlags, raw);
         const t = await connectTemporal();
         try {
-          try {
-            await t.client.schedule.create({
-              scheduleId: f.scheduleId,
-              spec: { intervals: [{ every: f.every as '1 day' }] },
-              action: {
-                type: 'startWorkflow',
-                workflowType: expiryWatchWorkflow,
-                taskQueue: f.taskQueue,
-                workflowId: 'certroll-expiry-watch',
-                args: [{ renewBeforeDays: f.renewBeforeDays }],
-                staticSummary: 'certroll expiry watch: ASA certificates of every VPN gateway',
-              },
-              // A watch run that is still going makes the next one pointless; a missed run is worth catching up
-              // only shortly after (set explicitly: the SDK's default is ambiguous).
-              policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: f.catchupWindow as '1 hour', pauseOnFailure: false },
-              state: { paused: f.paused ?? false, note: 'created by certroll schedule create' },
-            });
-            if (f.json) return printJson({ scheduleId: f.scheduleId, created: true });
-            process.stdout.write(`schedule ${f.scheduleId} created: expiry watch every ${f.every}\n`);
-          } catch (err) {
-            if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-            if (f.json) return printJson({ scheduleId: f.scheduleId, created: false });
-            process.stdout.write(`schedule ${f.scheduleId} already exists: left as is\n`);
-          }
+          const created = await createWatchSchedule(t.client, f);
+          if (f.json) return printJson({ scheduleId: f.scheduleId, created });
+          process.stdout.write(
+            created ? `schedule ${f.scheduleId} created: expiry watch every ${f.every}\n` : `schedule ${f.scheduleId} already exists: left as is\n`,
+          );
         } finally {
           await t.close();
         }
