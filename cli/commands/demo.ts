@@ -49,7 +49,7 @@ function demoInput(names: { asa: string; cluster: string; gateway: string }, pho
   return {
     ...names,
     options: {
-      waveSize: Math.min(250, Math.max(50, Math.ceil(phones / 4))),
+      waveSize: Math.min(250, Math.max(100, Math.ceil(phones / 4))),
       batchSize: 50,
       registrationTimeout: '2 minutes',
       registrationPollInterval: '3 seconds',
