@@ -18,8 +18,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.property.name='only']", message: 'No .only in tests: every test runs in CI.' },
-        { selector: "CallExpression[callee.property.name='skip']", message: 'No .skip in tests: every test runs in CI.' },
+        {
+          selector: "CallExpression[callee.property.name='only']",
+          message: 'No .only in tests: every test runs in CI.',
+        },
+        {
+          selector: "CallExpression[callee.property.name='skip']",
+          message: 'No .skip in tests: every test runs in CI.',
+        },
       ],
     },
   },
@@ -32,8 +38,15 @@ export default tseslint.config(
         {
           paths: nodeBuiltins,
           patterns: [
-            { group: ['**/devices/**', '**/devices', '**/lab/**', '**/lab', '**/worker/**', '**/cli/**'], message: 'Workflows must not import device, lab, worker or CLI code.' },
-            { group: ['**/activities/**', '**/activities'], allowTypeImports: true, message: 'Import activities as types only.' },
+            {
+              group: ['**/devices/**', '**/devices', '**/lab/**', '**/lab', '**/worker/**', '**/cli/**'],
+              message: 'Workflows must not import device, lab, worker or CLI code.',
+            },
+            {
+              group: ['**/activities/**', '**/activities'],
+              allowTypeImports: true,
+              message: 'Import activities as types only.',
+            },
           ],
         },
       ],

@@ -1,5 +1,8 @@
 // One Temporal dev server for the whole run (test/support/global-setup.ts); tests run in band on 2-core machines.
-const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
+const swc = [
+  '@swc/jest',
+  { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+];
 const systemTests = ['<rootDir>/test/system/**/*.test.ts', '<rootDir>/test/e2e/ui-approval.test.ts'];
 const common = {
   testEnvironment: 'node',

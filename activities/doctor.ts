@@ -8,7 +8,7 @@ import type { AsaState } from '../devices/asa/state';
 import { effectiveGroupPolicy, GroupPolicy } from '../devices/asa/parse/run-group-policy';
 import type { TunnelGroup } from '../devices/asa/parse/run-tunnel-group';
 import type { CucmState } from './cucm';
-import { commonNamesOf, defaultSubjectName } from './plan';
+import { defaultSubjectName } from './plan';
 import type { Severity } from '../workflows/rollover-types';
 
 export interface DoctorFinding {
@@ -82,19 +82,50 @@ export function phoneTunnelGroup(asa: AsaState, gatewayUrl: string | undefined):
     const byUrl = asa.tunnelGroups.find((tg) => tg.groupUrls.some((u) => u.enabled && sameUrl(u.url, gatewayUrl)));
     if (byUrl) return byUrl;
   }
-  return asa.tunnelGroups.find((tg) => /certificate/.test(tg.authentication ?? '')) ?? asa.tunnelGroups.find((tg) => tg.name === 'DefaultWEBVPNGroup');
+  return (
+    asa.tunnelGroups.find((tg) => /certificate/.test(tg.authentication ?? '')) ??
+    asa.tunnelGroups.find((tg) => tg.name === 'DefaultWEBVPNGroup')
+  );
 }
 
 function licenceCheck(f: DoctorFacts): DoctorFinding {
   const title = 'ASA licence for VPN phones';
   const lic = f.asa.phoneLicense;
-  const fix = 'Install the "AnyConnect for Cisco VPN Phone" licence (ASA 8.0: "AnyConnect for Linksys phone") and AnyConnect Premium peers; check with show version';
-  if (!lic) return { check: 'licence', title, severity: 'warn', message: 'show version prints no VPN phone licence line (smart licensing?): check the entitlement', fix };
-  if (!lic.enabled) return { check: 'licence', title, severity: 'blocker', message: `${lic.name} is not enabled`, evidence: lic.line, fix };
+  const fix =
+    'Install the "AnyConnect for Cisco VPN Phone" licence (ASA 8.0: "AnyConnect for Linksys phone") and AnyConnect Premium peers; check with show version';
+  if (!lic)
+    return {
+      check: 'licence',
+      title,
+      severity: 'warn',
+      message: 'show version prints no VPN phone licence line (smart licensing?): check the entitlement',
+      fix,
+    };
+  if (!lic.enabled)
+    return {
+      check: 'licence',
+      title,
+      severity: 'blocker',
+      message: `${lic.name} is not enabled`,
+      evidence: lic.line,
+      fix,
+    };
   if (f.asa.premiumPeers === 0) {
-    return { check: 'licence', title, severity: 'blocker', message: 'no AnyConnect Premium peers licensed', evidence: lic.line, fix };
+    return {
+      check: 'licence',
+      title,
+      severity: 'blocker',
+      message: 'no AnyConnect Premium peers licensed',
+      evidence: lic.line,
+      fix,
+    };
   }
-  return ok('licence', title, `${lic.name} enabled; AnyConnect Premium peers: ${f.asa.premiumPeers ?? 'not shown'}`, lic.line);
+  return ok(
+    'licence',
+    title,
+    `${lic.name} enabled; AnyConnect Premium peers: ${f.asa.premiumPeers ?? 'not shown'}`,
+    lic.line,
+  );
 }
 
 function cucmBuildCheck(f: DoctorFacts): DoctorFinding {
@@ -110,7 +141,12 @@ function cucmBuildCheck(f: DoctorFacts): DoctorFinding {
     };
   }
   if (!f.cucm.state) {
-    return { check: 'cucm-export-restricted', title, severity: 'warn', message: `CUCM could not be read: ${f.cucm.error?.message ?? 'unknown error'}` };
+    return {
+      check: 'cucm-export-restricted',
+      title,
+      severity: 'warn',
+      message: `CUCM could not be read: ${f.cucm.error?.message ?? 'unknown error'}`,
+    };
   }
   return ok('cucm-export-restricted', title, `CUCM ${f.cucm.state.version} serves the VPN configuration`);
 }
@@ -120,18 +156,41 @@ function boundCertificateCheck(f: DoctorFacts): DoctorFinding {
   const check = 'bound-certificate';
   const p = f.phoneProbe.presented;
   if (!f.asa.boundTrustpoint) {
-    return { check, title, severity: 'blocker', message: `no ssl trust-point on ${f.asa.iface}: phones see the ASA's temporary self-signed certificate`, fix: `ssl trust-point <trustpoint> ${f.asa.iface}` };
+    return {
+      check,
+      title,
+      severity: 'blocker',
+      message: `no ssl trust-point on ${f.asa.iface}: phones see the ASA's temporary self-signed certificate`,
+      fix: `ssl trust-point <trustpoint> ${f.asa.iface}`,
+    };
   }
-  if (!p) return { check, title, severity: 'warn', message: `could not see the presented certificate: ${f.phoneProbe.error}` };
+  if (!p)
+    return {
+      check,
+      title,
+      severity: 'warn',
+      message: `could not see the presented certificate: ${f.phoneProbe.error}`,
+    };
   const left = Date.parse(p.notAfter) - Date.parse(f.now);
   const cucm = f.cucm.state;
   // In root-CA trust mode CUCM trusts (and the gateway lists) the issuing CA rather than the leaf.
-  const trusted = new Set(cucm?.trust.filter((t) => t.sha1Base64 === p.sha1Base64 || (!p.selfSigned && t.subjectName === p.issuerRfc2253)).map((t) => t.sha1Base64));
+  const trusted = new Set(
+    cucm?.trust
+      .filter((t) => t.sha1Base64 === p.sha1Base64 || (!p.selfSigned && t.subjectName === p.issuerRfc2253))
+      .map((t) => t.sha1Base64),
+  );
   const inTrust = trusted.size > 0;
   const onGateway = cucm?.gateway.certificates.some((c) => c.sha1Base64 !== undefined && trusted.has(c.sha1Base64));
   const evidence = `trustpoint ${f.asa.boundTrustpoint}, SHA-1 ${p.sha1Hex} (certHash ${p.sha1Base64}), notAfter ${p.notAfter}`;
   if (left <= 0) {
-    return { check, title, severity: 'blocker', message: 'the certificate phones are shown has expired', evidence, fix: 'Renew now; phones that cannot connect need an alternate TFTP server to fetch the new config' };
+    return {
+      check,
+      title,
+      severity: 'blocker',
+      message: 'the certificate phones are shown has expired',
+      evidence,
+      fix: 'Renew now; phones that cannot connect need an alternate TFTP server to fetch the new config',
+    };
   }
   if (cucm && (!inTrust || !onGateway)) {
     return {
@@ -144,16 +203,34 @@ function boundCertificateCheck(f: DoctorFacts): DoctorFinding {
     };
   }
   if (left < 30 * DAY) {
-    return { check, title, severity: 'warn', message: `the certificate expires in ${Math.floor(left / DAY)} days: start a rollover`, evidence, fix: 'certroll start --gateway <gateway>' };
+    return {
+      check,
+      title,
+      severity: 'warn',
+      message: `the certificate expires in ${Math.floor(left / DAY)} days: start a rollover`,
+      evidence,
+      fix: 'certroll start --gateway <gateway>',
+    };
   }
-  return ok(check, title, `presented certificate is in Phone-VPN-trust and on the gateway; ${Math.floor(left / DAY)} days left`, evidence);
+  return ok(
+    check,
+    title,
+    `presented certificate is in Phone-VPN-trust and on the gateway; ${Math.floor(left / DAY)} days left`,
+    evidence,
+  );
 }
 
 function ecdsaCheck(f: DoctorFacts): DoctorFinding {
   const title = 'ECDSA certificate shown to EC-capable phones (ASA 9.4(1)+)';
   const phone = f.phoneProbe.presented;
   const ec = f.ecProbe.presented;
-  if (!versionAtLeast(f.asa.version, [9, 4, 1])) return { check: 'ecdsa', title, severity: 'info', message: `ASA ${f.asa.version ?? '?'} predates EC ciphers for SSL` };
+  if (!versionAtLeast(f.asa.version, [9, 4, 1]))
+    return {
+      check: 'ecdsa',
+      title,
+      severity: 'info',
+      message: `ASA ${f.asa.version ?? '?'} predates EC ciphers for SSL`,
+    };
   if (phone && ec && ec.sha1Base64 !== phone.sha1Base64) {
     return {
       check: 'ecdsa',
@@ -164,7 +241,12 @@ function ecdsaCheck(f: DoctorFacts): DoctorFinding {
       fix: PHONE_CIPHER_FIX,
     };
   }
-  return ok('ecdsa', title, 'EC clients and phones are shown the same certificate', ec ? `${ec.keyType} ${ec.sha1Base64}` : f.ecProbe.error);
+  return ok(
+    'ecdsa',
+    title,
+    'EC clients and phones are shown the same certificate',
+    ec ? `${ec.keyType} ${ec.sha1Base64}` : f.ecProbe.error,
+  );
 }
 
 function phoneCipherCheck(f: DoctorFacts): DoctorFinding {
@@ -185,7 +267,8 @@ function phoneCipherCheck(f: DoctorFacts): DoctorFinding {
 function hashMatchCheck(f: DoctorFacts): DoctorFinding {
   const title = "Phone configs carry the presented certificate's hash";
   const c = f.configs;
-  if (!c || c.checked === 0) return { check: 'config-hash', title, severity: 'info', message: 'no phone config was read' };
+  if (!c || c.checked === 0)
+    return { check: 'config-hash', title, severity: 'info', message: 'no phone config was read' };
   const bad = c.checked - c.verified - c.encrypted;
   if (bad > 0) {
     return {
@@ -197,7 +280,11 @@ function hashMatchCheck(f: DoctorFacts): DoctorFinding {
       fix: 'Put the presented certificate on the VPN gateway (Phone-VPN-trust first), then Apply Config; compare with certroll phone-config --tftp <tftp> --mac <MAC> --expect <hash>',
     };
   }
-  return ok('config-hash', title, `${c.verified} of ${c.checked} configs carry the hash${c.encrypted ? `; ${c.encrypted} encrypted (cannot be read over TFTP)` : ''}`);
+  return ok(
+    'config-hash',
+    title,
+    `${c.verified} of ${c.checked} configs carry the hash${c.encrypted ? `; ${c.encrypted} encrypted (cannot be read over TFTP)` : ''}`,
+  );
 }
 
 function loadBalancingCheck(f: DoctorFacts): DoctorFinding {
@@ -245,17 +332,31 @@ function dapCheck(f: DoctorFacts): DoctorFinding {
       fix: 'Create a DAP record for VPN phones (e.g. matching the phone connection profile) with action continue',
     };
   }
-  return ok('dap', title, dflt?.action === 'terminate' ? `DfltAccessPolicy terminates; ${continuing.map((r) => r.name).join(', ')} continue` : 'DfltAccessPolicy does not terminate');
+  return ok(
+    'dap',
+    title,
+    dflt?.action === 'terminate'
+      ? `DfltAccessPolicy terminates; ${continuing.map((r) => r.name).join(', ')} continue`
+      : 'DfltAccessPolicy does not terminate',
+  );
 }
 
 function groupPolicyCheck(f: DoctorFacts, tg: TunnelGroup | undefined): DoctorFinding {
   const title = 'Group-policy attributes inherited from DfltGrpPolicy';
   const name = tg?.defaultGroupPolicy ?? 'DfltGrpPolicy';
-  const policy: GroupPolicy = f.asa.groupPolicies.find((g) => g.name === name) ?? { name, attributes: {}, otherLines: [] };
+  const policy: GroupPolicy = f.asa.groupPolicies.find((g) => g.name === name) ?? {
+    name,
+    attributes: {},
+    otherLines: [],
+  };
   const { attributes: a, sources } = effectiveGroupPolicy(policy, f.asa.defaultGroupPolicy);
   const problems: string[] = [];
-  if (a.vpnTunnelProtocol && !a.vpnTunnelProtocol.includes('ssl-client')) problems.push(`vpn-tunnel-protocol ${a.vpnTunnelProtocol.join(' ')} lacks ssl-client (${sources.vpnTunnelProtocol})`);
-  if (a.groupLock && tg && a.groupLock !== tg.name) problems.push(`group-lock value ${a.groupLock} locks phones out of ${tg.name} (${sources.groupLock})`);
+  if (a.vpnTunnelProtocol && !a.vpnTunnelProtocol.includes('ssl-client'))
+    problems.push(
+      `vpn-tunnel-protocol ${a.vpnTunnelProtocol.join(' ')} lacks ssl-client (${sources.vpnTunnelProtocol})`,
+    );
+  if (a.groupLock && tg && a.groupLock !== tg.name)
+    problems.push(`group-lock value ${a.groupLock} locks phones out of ${tg.name} (${sources.groupLock})`);
   if (a.vpnSimultaneousLogins === 0) problems.push(`vpn-simultaneous-logins 0 (${sources.vpnSimultaneousLogins})`);
   if (a.vpnFilter) problems.push(`vpn-filter value ${a.vpnFilter} (${sources.vpnFilter})`);
   if (problems.length > 0) {
@@ -293,15 +394,26 @@ function commonPhoneProfileCheck(f: DoctorFacts): DoctorFinding {
       fix: 'Device > Device Settings > Common Phone Profile: set the VPN Profile',
     };
   }
-  return ok('common-phone-profiles', title, cucm.commonPhoneProfiles.map((c) => `${c.name} → ${c.vpnGroupName}/${c.vpnProfileName}`).join(', '));
+  return ok(
+    'common-phone-profiles',
+    title,
+    cucm.commonPhoneProfiles.map((c) => `${c.name} → ${c.vpnGroupName}/${c.vpnProfileName}`).join(', '),
+  );
 }
 
 function hostIdCheck(f: DoctorFacts): DoctorFinding {
   const title = 'Host ID check (URL host vs certificate CN/SAN)';
   const cucm = f.cucm.state;
   const p = f.phoneProbe.presented;
-  if (!cucm?.profile?.hostIdCheck) return { check: 'host-id', title, severity: 'info', message: 'host-ID check is off in the VPN profile' };
-  if (!p) return { check: 'host-id', title, severity: 'warn', message: 'host-ID check is on, but the presented certificate could not be read' };
+  if (!cucm?.profile?.hostIdCheck)
+    return { check: 'host-id', title, severity: 'info', message: 'host-ID check is off in the VPN profile' };
+  if (!p)
+    return {
+      check: 'host-id',
+      title,
+      severity: 'warn',
+      message: 'host-ID check is on, but the presented certificate could not be read',
+    };
   const host = urlHost(cucm.gateway.url);
   const r = hostIdMatches(host, p);
   if (!r.match) {
@@ -340,7 +452,11 @@ function sameCnCheck(f: DoctorFacts): DoctorFinding {
       fix: `Renew with another CN and the FQDN in the SAN: certroll plans ${defaultSubjectName(host, f.now)} with fqdn ${host}`,
     };
   }
-  return ok('same-cn', title, `the trust entry is named CN=${cn}, not the URL host: the next renewal can take a new CN with ${host} in the SAN`);
+  return ok(
+    'same-cn',
+    title,
+    `the trust entry is named CN=${cn}, not the URL host: the next renewal can take a new CN with ${host} in the SAN`,
+  );
 }
 
 function rootCaCheck(f: DoctorFacts): DoctorFinding {
@@ -356,7 +472,11 @@ function rootCaCheck(f: DoctorFacts): DoctorFinding {
       message: `Phone-VPN-trust holds the issuer ${p.issuerRfc2253}: a renewal from the same CA needs no CUCM change`,
     };
   }
-  return ok('root-ca-trust', title, 'leaf trust: each renewal needs the new certificate on the gateway (what certroll rolls over)');
+  return ok(
+    'root-ca-trust',
+    title,
+    'leaf trust: each renewal needs the new certificate on the gateway (what certroll rolls over)',
+  );
 }
 
 export function assessDoctor(f: DoctorFacts): DoctorReport {

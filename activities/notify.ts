@@ -48,16 +48,19 @@ export function uiUrl(base: string, namespace: string, workflowId: string): stri
 /** What reaches the webhook: the event, a one-paragraph text for chat tools, the UI link and the CLI command. */
 export function buildPayload(event: NotificationEvent, uiBase: string, now = new Date()): NotificationPayload {
   const link = event.workflowId && event.namespace ? uiUrl(uiBase, event.namespace, event.workflowId) : undefined;
-  const approveCommand = event.example && event.workflowId ? `certroll decide '${event.workflowId}' --json '${event.example}'` : undefined;
+  const approveCommand =
+    event.example && event.workflowId ? `certroll decide '${event.workflowId}' --json '${event.example}'` : undefined;
   const parts = [`[certroll] ${event.message}`];
-  if (event.newCertSha1Hex) parts.push(`New certificate SHA-1 ${event.newCertSha1Hex} (certHash ${event.newCertSha1Base64}).`);
+  if (event.newCertSha1Hex)
+    parts.push(`New certificate SHA-1 ${event.newCertSha1Hex} (certHash ${event.newCertSha1Base64}).`);
   if (link) parts.push(`Web UI: ${link}`);
   if (approveCommand) parts.push(`Approve: ${approveCommand}`);
   return { ...event, text: parts.join('\n'), uiUrl: link, approveCommand, at: now.toISOString() };
 }
 
 export function createNotifyActivities(deps: ActivityDeps, opts: { uiBase?: string; timeoutMs?: number } = {}) {
-  const uiBase = opts.uiBase ?? deps.inventory.temporal?.uiUrl ?? process.env.CERTROLL_UI_URL ?? 'http://127.0.0.1:8233';
+  const uiBase =
+    opts.uiBase ?? deps.inventory.temporal?.uiUrl ?? process.env.CERTROLL_UI_URL ?? 'http://127.0.0.1:8233';
   return {
     /** Deliver to every webhook; throws (retryably) while some have not received it. */
     async notify(event: NotificationEvent): Promise<{ delivered: number }> {
@@ -67,19 +70,28 @@ export function createNotifyActivities(deps: ActivityDeps, opts: { uiBase?: stri
       const failures: string[] = [];
       for (const [i, hook] of hooks.entries()) {
         if (done.has(i)) continue;
-        const url = hook.url.startsWith('env:') || hook.url.startsWith('file:') ? deps.resolveSecret(hook.url) : hook.url;
+        const url =
+          hook.url.startsWith('env:') || hook.url.startsWith('file:') ? deps.resolveSecret(hook.url) : hook.url;
         try {
-          await axios.post(url, payload, { timeout: opts.timeoutMs ?? 10_000, headers: { 'content-type': 'application/json' } });
+          await axios.post(url, payload, {
+            timeout: opts.timeoutMs ?? 10_000,
+            headers: { 'content-type': 'application/json' },
+          });
           done.add(i);
           heartbeat([...done]);
         } catch (err) {
           // The URL may hold a token: name the webhook by its position only.
-          failures.push(`webhook #${i + 1}: ${axios.isAxiosError(err) ? (err.response?.status ?? err.code) : (err as Error).message}`);
+          failures.push(
+            `webhook #${i + 1}: ${axios.isAxiosError(err) ? (err.response?.status ?? err.code) : (err as Error).message}`,
+          );
         }
       }
       if (failures.length > 0) {
         log.warn('notification not delivered', { kind: event.kind, failures });
-        throw ApplicationFailure.retryable(`notification ${event.kind} not delivered: ${failures.join('; ')}`, 'NotificationFailed');
+        throw ApplicationFailure.retryable(
+          `notification ${event.kind} not delivered: ${failures.join('; ')}`,
+          'NotificationFailed',
+        );
       }
       return { delivered: done.size };
     },

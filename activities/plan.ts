@@ -32,7 +32,13 @@ export interface PlanFacts {
   cucm: {
     gatewayUrl: string;
     gatewayCertificates: Array<{ issuerName: string; serialNumber: string; sha1Base64?: string }>;
-    trust: Array<{ subjectName: string; issuerName: string; serialNumber: string; sha1Base64: string; commonName?: string }>;
+    trust: Array<{
+      subjectName: string;
+      issuerName: string;
+      serialNumber: string;
+      sha1Base64: string;
+      commonName?: string;
+    }>;
     hostIdCheck?: boolean;
     authMethod?: string;
     commonPhoneProfiles: string[];
@@ -105,7 +111,14 @@ function licenceFindings(f: PlanFacts): Finding[] {
       },
     ];
   }
-  return [{ check: 'asa-phone-licence', severity: 'ok', message: 'VPN phone licence present', evidence: f.asa.phoneLicenseLine }];
+  return [
+    {
+      check: 'asa-phone-licence',
+      severity: 'ok',
+      message: 'VPN phone licence present',
+      evidence: f.asa.phoneLicenseLine,
+    },
+  ];
 }
 
 function currentCertificateFindings(f: PlanFacts): Finding[] {
@@ -149,7 +162,11 @@ function probeFindings(f: PlanFacts): Finding[] {
     });
     return out;
   }
-  out.push({ check: 'phone-ciphers', severity: 'ok', message: 'the ASA accepts the phone ciphers (AES256-SHA/AES128-SHA)' });
+  out.push({
+    check: 'phone-ciphers',
+    severity: 'ok',
+    message: 'the ASA accepts the phone ciphers (AES256-SHA/AES128-SHA)',
+  });
   if (f.oldCert && f.phoneProbe.sha1Base64 !== f.oldCert.sha1Base64) {
     out.push({
       check: 'presented-certificate',
@@ -190,7 +207,13 @@ function gatewayFindings(f: PlanFacts): Finding[] {
       },
     ];
   }
-  return [{ check: 'gateway-capacity', severity: 'ok', message: `the VPN gateway lists ${count} certificate(s); room for the new one` }];
+  return [
+    {
+      check: 'gateway-capacity',
+      severity: 'ok',
+      message: `the VPN gateway lists ${count} certificate(s); room for the new one`,
+    },
+  ];
 }
 
 function sameCnFindings(f: PlanFacts, subjectName: string): Finding[] {
@@ -217,7 +240,10 @@ function hostIdFindings(f: PlanFacts, subjectName: string, fqdn: string, host: s
   if (!f.cucm.hostIdCheck) {
     return [{ check: 'host-id-check', severity: 'info', message: 'host-ID check is off in the VPN profile' }];
   }
-  const result = hostIdMatches(host, { commonNames: commonNamesOf(subjectName), subjectAltNames: { dns: [fqdn], ip: [] } });
+  const result = hostIdMatches(host, {
+    commonNames: commonNamesOf(subjectName),
+    subjectAltNames: { dns: [fqdn], ip: [] },
+  });
   return [
     {
       check: 'host-id-check',
@@ -264,7 +290,9 @@ function scopeFindings(f: PlanFacts): Finding[] {
 
 function rootCaFindings(f: PlanFacts): Finding[] {
   if (!f.oldCert) return [];
-  const issuerTrusted = f.cucm.trust.some((t) => t.subjectName === f.oldCert!.issuerRfc2253 && t.sha1Base64 !== f.oldCert!.sha1Base64);
+  const issuerTrusted = f.cucm.trust.some(
+    (t) => t.subjectName === f.oldCert!.issuerRfc2253 && t.sha1Base64 !== f.oldCert!.sha1Base64,
+  );
   if (issuerTrusted && f.oldCert.issuerRfc2253 !== f.oldCert.subjectRfc2253) {
     return [
       {

@@ -18,11 +18,14 @@ export function bar(done: number, total: number, width = 30): string {
 
 export function renderStatus(s: RolloverStatus): string {
   const lines = [`${s.workflowId}  phase: ${s.phase}${s.outcome ? `  outcome: ${s.outcome}` : ''}`];
-  for (const p of s.phases) lines.push(`  ${ICONS[p.status] ?? '?'} ${p.name.padEnd(13)} ${p.status.padEnd(11)} ${p.detail ?? ''}`);
+  for (const p of s.phases)
+    lines.push(`  ${ICONS[p.status] ?? '?'} ${p.name.padEnd(13)} ${p.status.padEnd(11)} ${p.detail ?? ''}`);
   const c = s.coverage;
   lines.push(`  applied    ${bar(c.applied, c.inScope)}`);
   lines.push(`  verified   ${bar(c.verified, c.inScope)}`);
-  lines.push(`  registered ${bar(c.registered, c.inScope)}   failed ${c.failed}   waves ${c.wavesDone}/${c.wavesTotal}`);
+  lines.push(
+    `  registered ${bar(c.registered, c.inScope)}   failed ${c.failed}   waves ${c.wavesDone}/${c.wavesTotal}`,
+  );
   for (const f of s.findings.filter((x) => x.severity === 'blocker' || x.severity === 'warn')) {
     lines.push(`  ${f.severity.toUpperCase()} ${f.check}: ${f.message}`);
   }

@@ -11,7 +11,10 @@ function cell(text: string | undefined): string {
   return (text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-export function renderReport(s: RolloverStatus, extra: { phonesOnNewCertificate?: number; phonesTotal?: number } = {}): string {
+export function renderReport(
+  s: RolloverStatus,
+  extra: { phonesOnNewCertificate?: number; phonesTotal?: number } = {},
+): string {
   const lines = [
     `# Rollover ${s.workflowId}`,
     '',
@@ -21,7 +24,10 @@ export function renderReport(s: RolloverStatus, extra: { phonesOnNewCertificate?
     '',
     '| Phase | Status | Started | Took | Detail |',
     '|---|---|---|---|---|',
-    ...s.phases.map((p) => `| ${p.name} | ${p.status} | ${p.startedAt ?? ''} | ${duration(p.startedAt, p.endedAt)} | ${cell(p.detail)} |`),
+    ...s.phases.map(
+      (p) =>
+        `| ${p.name} | ${p.status} | ${p.startedAt ?? ''} | ${duration(p.startedAt, p.endedAt)} | ${cell(p.detail)} |`,
+    ),
     '',
     '## Gate log',
     '',
@@ -36,12 +42,21 @@ export function renderReport(s: RolloverStatus, extra: { phonesOnNewCertificate?
     `| ${s.coverage.inScope} | ${s.coverage.applied} | ${s.coverage.verified} | ${s.coverage.registered} | ${s.coverage.failed} | ${s.coverage.wavesDone}/${s.coverage.wavesTotal} |`,
   ];
   if (extra.phonesTotal !== undefined) {
-    lines.push('', `Lab check: ${extra.phonesOnNewCertificate}/${extra.phonesTotal} phones registered through the new certificate.`);
+    lines.push(
+      '',
+      `Lab check: ${extra.phonesOnNewCertificate}/${extra.phonesTotal} phones registered through the new certificate.`,
+    );
   }
   const a = s.artifacts;
   lines.push('', '## Certificates', '');
-  if (a.oldCert) lines.push(`- old: trustpoint \`${a.oldTrustpoint}\`, SHA-1 ${a.oldCert.sha1Hex} (certHash \`${a.oldCert.sha1Base64}\`), notAfter ${a.oldCert.notAfter}`);
-  if (a.newCert) lines.push(`- new: trustpoint \`${a.trustpoint}\`, SHA-1 ${a.newCert.sha1Hex} (certHash \`${a.newCert.sha1Base64}\`), notAfter ${a.newCert.notAfter}`);
+  if (a.oldCert)
+    lines.push(
+      `- old: trustpoint \`${a.oldTrustpoint}\`, SHA-1 ${a.oldCert.sha1Hex} (certHash \`${a.oldCert.sha1Base64}\`), notAfter ${a.oldCert.notAfter}`,
+    );
+  if (a.newCert)
+    lines.push(
+      `- new: trustpoint \`${a.trustpoint}\`, SHA-1 ${a.newCert.sha1Hex} (certHash \`${a.newCert.sha1Base64}\`), notAfter ${a.newCert.notAfter}`,
+    );
   if (s.findings.length > 0) {
     lines.push('', '## Plan findings', '', '| Severity | Check | Message |', '|---|---|---|');
     for (const f of s.findings) lines.push(`| ${f.severity} | ${f.check} | ${cell(f.message)} |`);

@@ -70,7 +70,9 @@ export async function freePort(ip = '127.0.0.1'): Promise<number> {
   });
 }
 
-export function devServerArgs(opts: Required<Pick<DevServerOptions, 'ip' | 'port' | 'namespace' | 'logLevel'>> & DevServerOptions): string[] {
+export function devServerArgs(
+  opts: Required<Pick<DevServerOptions, 'ip' | 'port' | 'namespace' | 'logLevel'>> & DevServerOptions,
+): string[] {
   const args = [
     'server',
     'start-dev',

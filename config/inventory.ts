@@ -7,7 +7,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 export const IDENTIFIER = /^[A-Za-z0-9._-]{1,64}$/;
-const HOSTNAME = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
 /** OpenSSH-style SHA-256 fingerprint: `SHA256:` + unpadded base64 of 32 bytes (43 characters). */
 export const SHA256_PIN = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
@@ -15,24 +16,20 @@ export const SHA256_PIN = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
 export const SECRET_REF = /^(env:[A-Za-z_][A-Za-z0-9_]*|file:\/[^\0\n]+)$/;
 
 const name = z.string().regex(IDENTIFIER, 'expected a name of letters, digits, ".", "_" or "-" (1-64 characters)');
-const host = z
-  .string()
-  .refine((h) => IPV4.test(h) || HOSTNAME.test(h), 'expected a host name or IPv4 address');
+const host = z.string().refine((h) => IPV4.test(h) || HOSTNAME.test(h), 'expected a host name or IPv4 address');
 const port = z.number().int().min(1).max(65535);
 const secretRef = z
   .string()
   .regex(SECRET_REF, 'expected a secret reference "env:NAME" or "file:/absolute/path", never the secret itself');
 const sha256Pin = z.string().regex(SHA256_PIN, 'expected SHA256:<base64>');
-const httpsUrl = z
-  .string()
-  .refine((u) => {
-    try {
-      const parsed = new URL(u);
-      return parsed.protocol === 'https:' && parsed.hostname.length > 0;
-    } catch {
-      return false;
-    }
-  }, 'expected an https:// URL');
+const httpsUrl = z.string().refine((u) => {
+  try {
+    const parsed = new URL(u);
+    return parsed.protocol === 'https:' && parsed.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}, 'expected an https:// URL');
 const httpUrl = z.string().refine((u) => {
   try {
     return ['http:', 'https:'].includes(new URL(u).protocol);
@@ -111,7 +108,10 @@ export const InventorySchema = z
     asa: z.record(name, AsaSchema),
     cucm: z.record(name, CucmSchema),
     gateways: z.record(name, GatewaySchema),
-    notifications: z.object({ webhooks: z.array(WebhookSchema).default([]) }).strict().optional(),
+    notifications: z
+      .object({ webhooks: z.array(WebhookSchema).default([]) })
+      .strict()
+      .optional(),
     temporal: z.object({ uiUrl: httpUrl.optional() }).strict().optional(),
   })
   .strict()
@@ -121,7 +121,11 @@ export const InventorySchema = z
         ctx.addIssue({ code: 'custom', path: ['gateways', gw, 'asa'], message: `unknown ASA "${g.asa}"` });
       }
       if (!(g.cluster in inv.cucm)) {
-        ctx.addIssue({ code: 'custom', path: ['gateways', gw, 'cluster'], message: `unknown CUCM cluster "${g.cluster}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gateways', gw, 'cluster'],
+          message: `unknown CUCM cluster "${g.cluster}"`,
+        });
       }
     }
   });
@@ -149,7 +153,8 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
 
 function friendlyMessage(message: string): string {
   if (/received undefined$/.test(message)) return 'required field is missing';
-  if (message === 'Invalid key in record') return 'invalid name: use letters, digits, ".", "_" or "-" (1-64 characters)';
+  if (message === 'Invalid key in record')
+    return 'invalid name: use letters, digits, ".", "_" or "-" (1-64 characters)';
   return message;
 }
 
@@ -210,7 +215,10 @@ export function summarizeInventory(inv: Inventory) {
 }
 
 /** Look up the ASA and cluster a gateway belongs to; a clear error when the names do not match. */
-export function resolveGateway(inv: Inventory, gateway: string): { asa: AsaEntry; cucm: CucmEntry; asaName: string; clusterName: string } {
+export function resolveGateway(
+  inv: Inventory,
+  gateway: string,
+): { asa: AsaEntry; cucm: CucmEntry; asaName: string; clusterName: string } {
   const g = inv.gateways[gateway];
   if (!g) throw new InventoryError('inventory', [`gateways.${gateway}: no such gateway`]);
   return { asa: inv.asa[g.asa], cucm: inv.cucm[g.cluster], asaName: g.asa, clusterName: g.cluster };

@@ -8,14 +8,22 @@ const IDENT = /^[A-Za-z0-9._-]{1,64}$/;
 const DURATION = /^\d+(\.\d+)?\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/;
 const duration = z.string().regex(DURATION, 'expected a duration like "30 seconds", "15 minutes", "7 days"');
 const gatePolicy = z.enum(['manual', 'auto', 'auto-if-full']);
-/** ASA subject-name: comma-separated RDNs with keys from an allow-list, values without newlines or control chars. */
-const SUBJECT = /^(?:(?:CN|OU|O|L|ST|St|C|EA|serialNumber)=(?:"[^"\n\r\u0000-\u001f]+"|[^,"\n\r\u0000-\u001f=]+))(?:,(?:CN|OU|O|L|ST|St|C|EA|serialNumber)=(?:"[^"\n\r\u0000-\u001f]+"|[^,"\n\r\u0000-\u001f=]+))*$/;
+/** ASA subject-name: comma-separated RDNs with keys from an allow-list; values without quotes, commas or newlines
+ * unless quoted (control characters are refused separately). */
+const RDN = '(?:CN|OU|O|L|ST|St|C|EA|serialNumber)=(?:"[^"\\n\\r]+"|[^,"\\n\\r=]+)';
+const SUBJECT = new RegExp(`^${RDN}(?:,${RDN})*$`);
+// eslint-disable-next-line no-control-regex -- the point is to find control characters
+const CONTROL = /[\u0000-\u001f\u007f]/;
 const FQDN = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 export const RolloverOptionsSchema = z
   .object({
     certificateMode: z.enum(['self-signed', 'csr']),
-    subjectName: z.string().max(400).regex(SUBJECT, 'expected an ASA subject-name like CN=vpn.example.com,OU=PhoneVPN'),
+    subjectName: z
+      .string()
+      .max(400)
+      .refine((v) => !CONTROL.test(v), 'control characters are not allowed')
+      .regex(SUBJECT, 'expected an ASA subject-name like CN=vpn.example.com,OU=PhoneVPN'),
     fqdn: z.string().regex(FQDN, 'expected a fully-qualified domain name'),
     waveSize: z.number().int().min(1).max(500),
     batchSize: z.number().int().min(1).max(200),

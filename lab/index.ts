@@ -75,7 +75,12 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
   }
 }
 
-async function startParts(opts: LabOptions, names: LabNames, dir: string, started: Array<{ close(): Promise<void> }>): Promise<Lab> {
+async function startParts(
+  opts: LabOptions,
+  names: LabNames,
+  dir: string,
+  started: Array<{ close(): Promise<void> }>,
+): Promise<Lab> {
   const asa = await startAsaLab({
     hostname: names.asa,
     initialTrustpoint: {
@@ -104,7 +109,15 @@ async function startParts(opts: LabOptions, names: LabNames, dir: string, starte
   started.push(cucm);
   const tftp = await startTftpLab({ files: cucm, host: '127.0.0.1', port: 0, httpPort: 0, ...opts.tftp });
   started.push(tftp);
-  const fleet = await startPhoneFleet({ cucm, tftp: tftp.udp, asa, initialBoot: true, bootDelayMs: 300, rehandshakeDelayMs: 500, ...opts.fleet });
+  const fleet = await startPhoneFleet({
+    cucm,
+    tftp: tftp.udp,
+    asa,
+    initialBoot: true,
+    bootDelayMs: 300,
+    rehandshakeDelayMs: 500,
+    ...opts.fleet,
+  });
   started.push(fleet);
 
   const secrets = path.join(dir, 'secrets');
@@ -138,11 +151,16 @@ async function startParts(opts: LabOptions, names: LabNames, dir: string, starte
       },
     },
     gateways: { [names.gateway]: { asa: names.asa, cluster: names.cluster } },
-    ...(opts.webhooks ? { notifications: { webhooks: opts.webhooks.map((url) => ({ url, format: 'json' as const })) } } : {}),
+    ...(opts.webhooks
+      ? { notifications: { webhooks: opts.webhooks.map((url) => ({ url, format: 'json' as const })) } }
+      : {}),
   };
   const inventory = validateInventory(doc, 'lab inventory');
   const inventoryPath = path.join(dir, 'certroll.yaml');
-  writeFileSync(inventoryPath, `# written by certroll lab: loopback simulators, secrets in ${secrets}\n${stringify(doc)}`);
+  writeFileSync(
+    inventoryPath,
+    `# written by certroll lab: loopback simulators, secrets in ${secrets}\n${stringify(doc)}`,
+  );
 
   return {
     names,

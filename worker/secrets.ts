@@ -21,7 +21,8 @@ export function resolveSecret(ref: string, env: NodeJS.ProcessEnv = process.env)
   if (ref.startsWith('env:')) {
     const key = ref.slice(4);
     const value = env[key];
-    if (value === undefined || value === '') throw new SecretError(`secret ${ref} is not set in the worker's environment`);
+    if (value === undefined || value === '')
+      throw new SecretError(`secret ${ref} is not set in the worker's environment`);
     return value;
   }
   const path = ref.slice(5);

@@ -67,7 +67,14 @@ export async function createCertrollWorkers(opts: CertrollWorkerOptions): Promis
   ];
   for (const name of Object.keys(opts.inventory.asa)) {
     // The ASA allows a handful of SSH sessions; a rollover uses one at a time, never two on the same box.
-    workers.push(Worker.create({ ...base, taskQueue: taskQueues.asa(name), activities: asa, maxConcurrentActivityTaskExecutions: 1 }));
+    workers.push(
+      Worker.create({
+        ...base,
+        taskQueue: taskQueues.asa(name),
+        activities: asa,
+        maxConcurrentActivityTaskExecutions: 1,
+      }),
+    );
   }
   for (const [name, cluster] of Object.entries(opts.inventory.cucm)) {
     workers.push(
@@ -78,7 +85,12 @@ export async function createCertrollWorkers(opts: CertrollWorkerOptions): Promis
         maxConcurrentActivityTaskExecutions: cluster.axlConcurrency,
       }),
       // verifyPhoneConfigs spreads its reads over the cluster's TFTP slot budget itself: one at a time per cluster.
-      Worker.create({ ...base, taskQueue: taskQueues.tftp(name), activities: phones, maxConcurrentActivityTaskExecutions: 1 }),
+      Worker.create({
+        ...base,
+        taskQueue: taskQueues.tftp(name),
+        activities: phones,
+        maxConcurrentActivityTaskExecutions: 1,
+      }),
       Worker.create({
         ...base,
         taskQueue: taskQueues.risport(name),

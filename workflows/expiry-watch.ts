@@ -59,11 +59,16 @@ async function watchTarget(t: WatchTarget, input: ExpiryWatchInput, notifier: No
   const asa = asaActivities(t.asa);
   const axl = axlActivities(t.cluster);
   const finding: WatchFinding = { ...t, renewDue: false, drift: false, trustExpiringSoon: [] };
-  const probe = await asa.probeTls.executeWithOptions({ summary: `what ${t.asa} presents to phones` }, [{ asa: t.asa, as: 'phone' }]);
-  const asaState = await asa.readAsaState.executeWithOptions({ summary: `read ${t.asa} trustpoints (read-only)` }, [{ asa: t.asa }]);
-  const cucm = await axl.readCucmState.executeWithOptions({ summary: `read VPN gateway ${t.gateway} and Phone-VPN-trust` }, [
-    { cluster: t.cluster, gateway: t.gateway },
+  const probe = await asa.probeTls.executeWithOptions({ summary: `what ${t.asa} presents to phones` }, [
+    { asa: t.asa, as: 'phone' },
   ]);
+  const asaState = await asa.readAsaState.executeWithOptions({ summary: `read ${t.asa} trustpoints (read-only)` }, [
+    { asa: t.asa },
+  ]);
+  const cucm = await axl.readCucmState.executeWithOptions(
+    { summary: `read VPN gateway ${t.gateway} and Phone-VPN-trust` },
+    [{ cluster: t.cluster, gateway: t.gateway }],
+  );
   const bound = asaState.trustpoints.find((tp) => tp.name === asaState.boundTrustpoint)?.certificate;
   const notAfter = bound?.notAfter ?? probe.presented.notAfter;
   const notBefore = bound?.notBefore ?? probe.presented.notBefore;
@@ -79,7 +84,9 @@ async function watchTarget(t: WatchTarget, input: ExpiryWatchInput, notifier: No
   const listed = new Set(cucm.gateway.certificates.map((c) => c.sha1Base64));
   finding.drift = !listed.has(probe.presented.sha1Base64);
   const horizon = now + (input.renewBeforeDays ?? 30) * DAY;
-  finding.trustExpiringSoon = cucm.trust.filter((e) => e.notAfter && Date.parse(e.notAfter) < horizon).map((e) => `${e.subjectName} (${e.notAfter})`);
+  finding.trustExpiringSoon = cucm.trust
+    .filter((e) => e.notAfter && Date.parse(e.notAfter) < horizon)
+    .map((e) => `${e.subjectName} (${e.notAfter})`);
   if (finding.drift) {
     notifier.send({
       kind: 'drift',
@@ -89,15 +96,21 @@ async function watchTarget(t: WatchTarget, input: ExpiryWatchInput, notifier: No
     });
   }
   if (finding.renewDue) {
-    const starter = proxyActivities<RolloverStartActivities>({ taskQueue: workflowInfo().taskQueue, startToCloseTimeout: '1 minute' });
+    const starter = proxyActivities<RolloverStartActivities>({
+      taskQueue: workflowInfo().taskQueue,
+      startToCloseTimeout: '1 minute',
+    });
     const reason = `the certificate on ${t.asa} expires ${notAfter} (${finding.daysLeft} days)`;
-    finding.rollover = await starter.startRollover.executeWithOptions({ summary: `start rollover ${t.asa} → ${t.gateway}` }, [
-      {
-        input: { asa: t.asa, cluster: t.cluster, gateway: t.gateway, options: input.rolloverOptions },
-        taskQueue: input.rolloverTaskQueue ?? workflowInfo().taskQueue,
-        reason,
-      },
-    ]);
+    finding.rollover = await starter.startRollover.executeWithOptions(
+      { summary: `start rollover ${t.asa} → ${t.gateway}` },
+      [
+        {
+          input: { asa: t.asa, cluster: t.cluster, gateway: t.gateway, options: input.rolloverOptions },
+          taskQueue: input.rolloverTaskQueue ?? workflowInfo().taskQueue,
+          reason,
+        },
+      ],
+    );
     if (finding.rollover.started) {
       notifier.send({
         kind: 'expiring-soon',
@@ -113,7 +126,10 @@ async function watchTarget(t: WatchTarget, input: ExpiryWatchInput, notifier: No
 }
 
 export async function expiryWatchWorkflow(input: ExpiryWatchInput = {}): Promise<ExpiryWatchResult> {
-  const inventory = proxyActivities<InventoryActivities>({ taskQueue: workflowInfo().taskQueue, startToCloseTimeout: '30 seconds' });
+  const inventory = proxyActivities<InventoryActivities>({
+    taskQueue: workflowInfo().taskQueue,
+    startToCloseTimeout: '30 seconds',
+  });
   const notifier = new Notifier();
   const targets = await inventory.listWatchTargets();
   const findings: WatchFinding[] = [];

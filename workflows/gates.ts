@@ -109,7 +109,12 @@ export class Gates {
         if (!waiter || waiter.record || waiter.open.gate !== d.gate) {
           throw ApplicationFailure.nonRetryable(`gate "${d.gate}" is no longer open`, 'GateClosed');
         }
-        const record: GateRecord = { gate: d.gate, decision: d.decision, by: d.by.trim(), at: new Date().toISOString() };
+        const record: GateRecord = {
+          gate: d.gate,
+          decision: d.decision,
+          by: d.by.trim(),
+          at: new Date().toISOString(),
+        };
         if (d.comment) record.comment = d.comment;
         waiter.options.onAccepted?.(d);
         waiter.record = record;
@@ -117,7 +122,8 @@ export class Gates {
         return record;
       },
       {
-        validator: (d: GateDecision) => validateGateDecision(d, this.waiter && !this.waiter.record ? this.waiter : undefined),
+        validator: (d: GateDecision) =>
+          validateGateDecision(d, this.waiter && !this.waiter.record ? this.waiter : undefined),
         description: DECIDE_DESCRIPTION,
       },
     );
@@ -160,7 +166,10 @@ export class Gates {
     const waiter: GateWaiter = { open, options };
     this.waiter = waiter;
     try {
-      const decided = timeout === undefined ? (await condition(() => waiter.record !== undefined), true) : await condition(() => waiter.record !== undefined, timeout);
+      const decided =
+        timeout === undefined
+          ? (await condition(() => waiter.record !== undefined), true)
+          : await condition(() => waiter.record !== undefined, timeout);
       if (!decided || !waiter.record) {
         const record: GateRecord = { gate, decision: 'timeout', by: 'certroll', at: new Date().toISOString() };
         waiter.record = record;

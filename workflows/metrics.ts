@@ -9,9 +9,19 @@ import { PHASES } from './rollover-types';
 // Created on first use: the workflow metric meter exists only inside a workflow context (the CLI imports these
 // modules for their message definitions).
 const gauges = () => ({
-  phase: metricMeter.createGauge('certroll_rollover_phase', 'int', '', 'index of the current rollover phase (plan=0 … cleanup=8, done=9)'),
+  phase: metricMeter.createGauge(
+    'certroll_rollover_phase',
+    'int',
+    '',
+    'index of the current rollover phase (plan=0 … cleanup=8, done=9)',
+  ),
   phones: metricMeter.createGauge('certroll_phones', 'int', '', 'phones of the rollover by state'),
-  expiry: metricMeter.createGauge('certroll_certificate_expiration_timestamp_seconds', 'int', 's', 'notAfter of the ASA certificate, seconds since the epoch'),
+  expiry: metricMeter.createGauge(
+    'certroll_certificate_expiration_timestamp_seconds',
+    'int',
+    's',
+    'notAfter of the ASA certificate, seconds since the epoch',
+  ),
 });
 
 export function recordRolloverMetrics(s: RolloverStatus): void {
@@ -19,7 +29,13 @@ export function recordRolloverMetrics(s: RolloverStatus): void {
   const tags = { asa: s.asa, gateway: s.gateway };
   phaseGauge.set(s.phase === 'done' ? PHASES.length : PHASES.indexOf(s.phase), tags);
   const c = s.coverage;
-  for (const [state, value] of Object.entries({ in_scope: c.inScope, applied: c.applied, verified: c.verified, registered: c.registered, failed: c.failed })) {
+  for (const [state, value] of Object.entries({
+    in_scope: c.inScope,
+    applied: c.applied,
+    verified: c.verified,
+    registered: c.registered,
+    failed: c.failed,
+  })) {
     phonesGauge.set(value, { ...tags, state });
   }
   for (const [which, cert] of Object.entries({ old: s.artifacts.oldCert, new: s.artifacts.newCert })) {

@@ -16,7 +16,11 @@ export class Notifier {
   /** Queue a notification; it links to this workflow unless the event names another (e.g. the rollover a watch started). */
   send(event: Omit<NotificationEvent, 'namespace'>): void {
     const info = workflowInfo();
-    const full: NotificationEvent = { ...event, workflowId: event.workflowId ?? info.workflowId, namespace: info.namespace };
+    const full: NotificationEvent = {
+      ...event,
+      workflowId: event.workflowId ?? info.workflowId,
+      namespace: info.namespace,
+    };
     this.pending.push(
       this.activities.notify.executeWithOptions({ summary: `notify: ${event.kind}` }, [full]).catch((err: unknown) => {
         log.warn('notification failed for good; the rollover goes on', { kind: event.kind, error: String(err) });

@@ -48,7 +48,7 @@ function readTlv(der: Uint8Array, at: number): Tlv {
 
 function children(der: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let p = parent.contentStart; p < parent.end; ) {
+  for (let p = parent.contentStart; p < parent.end;) {
     const t = readTlv(der, p);
     out.push(t);
     p = t.end;
@@ -72,7 +72,10 @@ function pemBlocks(text: string, label: string): Uint8Array[] {
 function parseTime(der: Uint8Array, t: Tlv): number {
   const s = String.fromCharCode(...der.subarray(t.contentStart, t.end));
   // UTCTime YYMMDDHHMMSSZ (years 50-99 are 19xx) or GeneralizedTime YYYYMMDDHHMMSSZ
-  const m = t.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s);
+  const m =
+    t.tag === 0x17
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s)
+      : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s);
   if (!m) throw new Error(`unsupported time ${s}`);
   let year = Number(m[1]);
   if (t.tag === 0x17) year += year >= 50 ? 1900 : 2000;
@@ -134,10 +137,14 @@ export function checkSignedCertificate(pem: string, expectedSpkiHex: string, now
     throw new Error(`"pem" is not a valid X.509 certificate: ${(err as Error).message}`);
   }
   if (leaf.spkiHex !== expectedSpkiHex) {
-    throw new Error("the certificate's public key is not the key of this rollover's CSR: was it issued for another request?");
+    throw new Error(
+      "the certificate's public key is not the key of this rollover's CSR: was it issued for another request?",
+    );
   }
-  if (nowMs < leaf.notBefore) throw new Error(`the certificate is not valid yet (notBefore ${new Date(leaf.notBefore).toISOString()})`);
-  if (nowMs >= leaf.notAfter) throw new Error(`the certificate has expired (notAfter ${new Date(leaf.notAfter).toISOString()})`);
+  if (nowMs < leaf.notBefore)
+    throw new Error(`the certificate is not valid yet (notBefore ${new Date(leaf.notBefore).toISOString()})`);
+  if (nowMs >= leaf.notAfter)
+    throw new Error(`the certificate has expired (notAfter ${new Date(leaf.notAfter).toISOString()})`);
 }
 
 /** Split the accepted payload: the leaf first, then the CA chain. */

@@ -23,7 +23,13 @@ export interface WaveInput {
   /** Label for summaries ("wave 3/8"). */
   label: string;
   /** Set by continue-as-new while waiting for registrations: apply and verify are done. */
-  resume?: { inScope: number; applied: string[]; verified: number; appliedAtSeconds: number; failures: [string, string][] };
+  resume?: {
+    inScope: number;
+    applied: string[];
+    verified: number;
+    appliedAtSeconds: number;
+    failures: [string, string][];
+  };
 }
 
 export interface WaveResult {
@@ -52,7 +58,16 @@ export function durationMs(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/.exec(text.trim());
   if (!m) throw new Error(`bad duration ${text}`);
   const unit = m[2];
-  const factor = unit.startsWith('ms') || unit.startsWith('milli') ? 1 : unit.startsWith('s') ? 1000 : unit.startsWith('m') ? 60_000 : unit.startsWith('h') ? 3_600_000 : 86_400_000;
+  const factor =
+    unit.startsWith('ms') || unit.startsWith('milli')
+      ? 1
+      : unit.startsWith('s')
+        ? 1000
+        : unit.startsWith('m')
+          ? 60_000
+          : unit.startsWith('h')
+            ? 3_600_000
+            : 86_400_000;
   return Number(m[1]) * factor;
 }
 
@@ -62,7 +77,9 @@ async function applyInBatches(input: WaveInput, names: string[], failures: Map<s
   const batches = chunk(names, input.batchSize);
   for (const [i, batch] of batches.entries()) {
     const r = await axl.applyConfig.executeWithOptions(
-      { summary: `${input.applyAction} config: ${input.label}, batch ${i + 1}/${batches.length} (${batch.length} phones)` },
+      {
+        summary: `${input.applyAction} config: ${input.label}, batch ${i + 1}/${batches.length} (${batch.length} phones)`,
+      },
       [{ cluster: input.cluster, names: batch, action: input.applyAction }],
     );
     applied.push(...r.applied);
@@ -126,7 +143,10 @@ async function confirmRegistration(
     }
   }
   for (const name of pending) {
-    failures.set(name, `did not re-register within ${input.registrationTimeout}; last seen ${lastSeen.get(name) ?? 'not in RisPort'}`);
+    failures.set(
+      name,
+      `did not re-register within ${input.registrationTimeout}; last seen ${lastSeen.get(name) ?? 'not in RisPort'}`,
+    );
   }
   return applied.length - pending.size;
 }
@@ -138,7 +158,12 @@ export async function rolloutWaveWorkflow(input: WaveInput): Promise<WaveResult>
   const names =
     input.names ??
     (await axl.listScopePhonesPage.executeWithOptions({ summary: `list phones of ${input.label}` }, [
-      { cluster: input.cluster, commonPhoneProfiles: input.commonPhoneProfiles, offset: input.page!.offset, limit: input.page!.limit },
+      {
+        cluster: input.cluster,
+        commonPhoneProfiles: input.commonPhoneProfiles,
+        offset: input.page!.offset,
+        limit: input.page!.limit,
+      },
     ]));
   const failures = new Map<string, string>();
   const appliedAtSeconds = Math.floor(Date.now() / 1000);
@@ -162,9 +187,22 @@ async function resumeRegistration(input: WaveInput, r: NonNullable<WaveInput['re
   return waveResult(r.inScope, appliedTotal, r.verified, registered, failures);
 }
 
-function waveResult(inScope: number, applied: number, verified: number, registered: number, failures: Map<string, string>): WaveResult {
+function waveResult(
+  inScope: number,
+  applied: number,
+  verified: number,
+  registered: number,
+  failures: Map<string, string>,
+): WaveResult {
   const list = [...failures.entries()].map(([name, reason]) => ({ name, reason }));
-  return { inScope, applied, verified, registered, failed: failures.size, failures: list.slice(0, MAX_REPORTED_FAILURES) };
+  return {
+    inScope,
+    applied,
+    verified,
+    registered,
+    failed: failures.size,
+    failures: list.slice(0, MAX_REPORTED_FAILURES),
+  };
 }
 
 /** The child's workflow ID: the parent's ID plus the wave, so a retry finds (and reuses) its own child. */

@@ -52,7 +52,15 @@ export class RolloverState {
   ) {
     this.phases = carried?.phases ?? PHASES.map((name) => ({ name, status: 'pending' as PhaseStatus }));
     this.artifacts = carried?.artifacts ?? {};
-    this.coverage = carried?.coverage ?? { inScope: 0, applied: 0, verified: 0, registered: 0, failed: 0, wavesDone: 0, wavesTotal: 0 };
+    this.coverage = carried?.coverage ?? {
+      inScope: 0,
+      applied: 0,
+      verified: 0,
+      registered: 0,
+      failed: 0,
+      wavesDone: 0,
+      wavesTotal: 0,
+    };
     this.failures = carried?.failures ?? [];
     this.findings = carried?.findings ?? [];
     this.compensations = carried?.compensations ?? [];
@@ -150,26 +158,49 @@ export class RolloverState {
     lines.push('');
     lines.push('| Phase | Status | Detail |');
     lines.push('|---|---|---|');
-    for (const p of s.phases) lines.push(`| ${p.name} | ${ICONS[p.status]} ${p.status} | ${escapeCell(p.detail ?? '')} |`);
+    for (const p of s.phases)
+      lines.push(`| ${p.name} | ${ICONS[p.status]} ${p.status} | ${escapeCell(p.detail ?? '')} |`);
     lines.push('');
     const c = s.coverage;
     lines.push(
       `**Coverage:** ${c.inScope} in scope · ${c.applied} applied · ${c.verified} verified · ${c.registered} registered · ${c.failed} failed · waves ${c.wavesDone}/${c.wavesTotal}`,
     );
-    if (s.artifacts.newCert) lines.push('', `**New certificate:** \`${s.artifacts.newCert.sha1Base64}\` (${s.artifacts.newCert.sha1Hex}), trustpoint \`${s.artifacts.trustpoint}\``);
-    if (s.artifacts.oldCert) lines.push('', `**Old certificate:** \`${s.artifacts.oldCert.sha1Base64}\`, expires ${s.artifacts.oldCert.notAfter}`);
+    if (s.artifacts.newCert)
+      lines.push(
+        '',
+        `**New certificate:** \`${s.artifacts.newCert.sha1Base64}\` (${s.artifacts.newCert.sha1Hex}), trustpoint \`${s.artifacts.trustpoint}\``,
+      );
+    if (s.artifacts.oldCert)
+      lines.push(
+        '',
+        `**Old certificate:** \`${s.artifacts.oldCert.sha1Base64}\`, expires ${s.artifacts.oldCert.notAfter}`,
+      );
     const important = s.findings.filter((f) => f.severity === 'blocker' || f.severity === 'warn');
     if (important.length > 0) {
       lines.push('', '**Findings**', '', '| Severity | Check | Message |', '|---|---|---|');
-      for (const f of important) lines.push(`| ${f.severity === 'blocker' ? '⛔ blocker' : '⚠️ warn'} | ${f.check} | ${escapeCell(f.message)} |`);
+      for (const f of important)
+        lines.push(
+          `| ${f.severity === 'blocker' ? '⛔ blocker' : '⚠️ warn'} | ${f.check} | ${escapeCell(f.message)} |`,
+        );
     }
     if (s.lastError) lines.push('', `**Last error:** ${escapeCell(s.lastError)}`);
     if (s.gate?.gate === 'signed-cert' && s.artifacts.csrPem) {
-      lines.push('', '**Certificate signing request** (have your CA sign it):', '', '```', s.artifacts.csrPem.trim(), '```');
+      lines.push(
+        '',
+        '**Certificate signing request** (have your CA sign it):',
+        '',
+        '```',
+        s.artifacts.csrPem.trim(),
+        '```',
+      );
     }
     if (s.gate) {
       lines.push('', `#### ⏸ Gate \`${s.gate.gate}\` is waiting for a decision`, '', s.gate.question, '');
-      if (s.gate.approvalBlockedBy.length > 0) lines.push(`Approval is refused while blockers remain: ${s.gate.approvalBlockedBy.map(escapeCell).join('; ')}`, '');
+      if (s.gate.approvalBlockedBy.length > 0)
+        lines.push(
+          `Approval is refused while blockers remain: ${s.gate.approvalBlockedBy.map(escapeCell).join('; ')}`,
+          '',
+        );
       lines.push(`Allowed decisions: ${s.gate.allowed.map((d) => `\`${d}\``).join(', ')}.`, '');
       lines.push('In the Web UI: **Send an Update** → `decide`, with this JSON (put your name in `by`):', '');
       lines.push('```json', s.gate.example, '```', '');

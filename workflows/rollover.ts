@@ -162,9 +162,18 @@ class Rollover {
     if ((await this.runPhase('switch', () => this.switchTrustpoint())) === 'stopped') return this.finish();
 
     if ((await this.runPhase('soak', () => this.soak())) === 'stopped') return this.finish();
-    const cleanup = await this.gate('cleanup', ['approve', 'reject'], this.cleanupQuestion(), this.options.gates.cleanup);
+    const cleanup = await this.gate(
+      'cleanup',
+      ['approve', 'reject'],
+      this.cleanupQuestion(),
+      this.options.gates.cleanup,
+    );
     if (cleanup.decision !== 'approve') {
-      this.state.mark('cleanup', 'skipped', `not approved (${cleanup.decision}): both certificates stay on the gateway`);
+      this.state.mark(
+        'cleanup',
+        'skipped',
+        `not approved (${cleanup.decision}): both certificates stay on the gateway`,
+      );
       return this.finish('kept-old-certificate');
     }
     if ((await this.runPhase('cleanup', () => this.cleanup())) === 'stopped') return this.finish();
@@ -174,9 +183,10 @@ class Rollover {
   /** Step 0: read everything, change nothing, and judge. */
   private async plan(): Promise<string> {
     const { input, options } = this;
-    const asaState = await this.asa.readAsaState.executeWithOptions({ summary: `read ASA ${input.asa} state (read-only)` }, [
-      { asa: input.asa },
-    ]);
+    const asaState = await this.asa.readAsaState.executeWithOptions(
+      { summary: `read ASA ${input.asa} state (read-only)` },
+      [{ asa: input.asa }],
+    );
     const oldTrustpoint = asaState.boundTrustpoint;
     const oldExport = oldTrustpoint
       ? await this.asa.exportIdentityCertificate.executeWithOptions(
@@ -186,13 +196,15 @@ class Rollover {
       : undefined;
     const phoneProbe = await this.probe('phone');
     const ecProbe = await this.probe('ec');
-    const cucm = await this.axl.readCucmState.executeWithOptions({ summary: `read CUCM ${input.cluster} VPN gateway ${input.gateway}` }, [
-      { cluster: input.cluster, gateway: input.gateway },
-    ]);
+    const cucm = await this.axl.readCucmState.executeWithOptions(
+      { summary: `read CUCM ${input.cluster} VPN gateway ${input.gateway}` },
+      [{ cluster: input.cluster, gateway: input.gateway }],
+    );
     const commonPhoneProfiles = cucm.commonPhoneProfiles.map((c) => c.name);
-    const inScope = await this.axl.countScopePhones.executeWithOptions({ summary: `count phones using ${commonPhoneProfiles.join(', ')}` }, [
-      { cluster: input.cluster, commonPhoneProfiles },
-    ]);
+    const inScope = await this.axl.countScopePhones.executeWithOptions(
+      { summary: `count phones using ${commonPhoneProfiles.join(', ')}` },
+      [{ cluster: input.cluster, commonPhoneProfiles }],
+    );
     const sample = await this.sampleConfigs(commonPhoneProfiles, phoneProbe.sha1Base64 ?? oldExport?.sha1Base64);
 
     const trustpoint = this.state.artifacts.trustpoint ?? `CR-${datePart()}-${uuid4().slice(0, 4)}`;
@@ -239,7 +251,10 @@ class Rollover {
     a.oldKeyLabel = oldTp?.keypair;
     a.oldCert = oldExport ? toSummary(oldExport) : undefined;
     a.commonPhoneProfiles = commonPhoneProfiles;
-    a.gatewayBefore = cucm.gateway.certificates.map((c) => ({ issuerName: c.issuerName, serialNumber: c.serialNumber }));
+    a.gatewayBefore = cucm.gateway.certificates.map((c) => ({
+      issuerName: c.issuerName,
+      serialNumber: c.serialNumber,
+    }));
     this.state.coverage.inScope = inScope;
     this.state.findings = planned.findings;
     if (a.oldCert) upsertSearchAttributes([{ key: CertrollNotAfter, value: new Date(a.oldCert.notAfter) }]);
@@ -269,9 +284,10 @@ class Rollover {
     );
     this.addCompensation({ kind: 'remove-trustpoint', trustpoint, keyLabel });
     if (this.options.certificateMode === 'self-signed') {
-      await this.asa.enrollSelfSigned.executeWithOptions({ summary: `enroll self-signed certificate for ${trustpoint} on ${asaName}` }, [
-        { asa: asaName, trustpoint },
-      ]);
+      await this.asa.enrollSelfSigned.executeWithOptions(
+        { summary: `enroll self-signed certificate for ${trustpoint} on ${asaName}` },
+        [{ asa: asaName, trustpoint }],
+      );
       return `trustpoint ${trustpoint} with key ${keyLabel}, self-signed`;
     }
     const csr = await this.asa.createCsr.executeWithOptions({ summary: `create CSR for ${trustpoint} on ${asaName}` }, [
@@ -280,9 +296,10 @@ class Rollover {
     a.csrPem = csr.csrPem;
     const signed = await this.awaitSignedCertificate(csr.csrPem);
     const { leaf, cas } = splitChain(signed);
-    await this.asa.importSignedCertificate.executeWithOptions({ summary: `import signed certificate into ${trustpoint} on ${asaName}` }, [
-      { asa: asaName, trustpoint, certificatePem: leaf, caPems: cas },
-    ]);
+    await this.asa.importSignedCertificate.executeWithOptions(
+      { summary: `import signed certificate into ${trustpoint} on ${asaName}` },
+      [{ asa: asaName, trustpoint, certificatePem: leaf, caPems: cas }],
+    );
     return `trustpoint ${trustpoint} with key ${keyLabel}, CA-signed (${cas.length} CA certificate(s))`;
   }
 
@@ -331,12 +348,16 @@ class Rollover {
       [{ cluster: this.input.cluster, pem: a.newCert!.pem! }],
     );
     this.addCompensation({ kind: 'delete-trust', sha1Base64: a.newCert!.sha1Base64 });
-    const after = await this.axl.readCucmState.executeWithOptions({ summary: 'verify Phone-VPN-trust holds old and new' }, [
-      { cluster: this.input.cluster, gateway: this.input.gateway },
-    ]);
+    const after = await this.axl.readCucmState.executeWithOptions(
+      { summary: 'verify Phone-VPN-trust holds old and new' },
+      [{ cluster: this.input.cluster, gateway: this.input.gateway }],
+    );
     const hashes = new Set(after.trust.map((t) => t.sha1Base64));
     if (!hashes.has(a.newCert!.sha1Base64)) {
-      throw ApplicationFailure.nonRetryable('the new certificate is not in Phone-VPN-trust after the upload', 'VerificationFailed');
+      throw ApplicationFailure.nonRetryable(
+        'the new certificate is not in Phone-VPN-trust after the upload',
+        'VerificationFailed',
+      );
     }
     if (a.oldCert && !hashes.has(a.oldCert.sha1Base64)) {
       throw ApplicationFailure.nonRetryable(
@@ -344,21 +365,33 @@ class Rollover {
         'VerificationFailed',
       );
     }
-    return upload.uploaded ? 'uploaded; old and new both in Phone-VPN-trust' : 'already present; old and new both in Phone-VPN-trust';
+    return upload.uploaded
+      ? 'uploaded; old and new both in Phone-VPN-trust'
+      : 'already present; old and new both in Phone-VPN-trust';
   }
 
   /** Step 4: the VPN gateway lists old and new, so phone configs carry both hashes. */
   private async updateGateway(): Promise<string> {
     const a = this.state.artifacts;
-    const cucm = await this.axl.readCucmState.executeWithOptions({ summary: `read VPN gateway ${this.input.gateway}` }, [
-      { cluster: this.input.cluster, gateway: this.input.gateway },
-    ]);
+    const cucm = await this.axl.readCucmState.executeWithOptions(
+      { summary: `read VPN gateway ${this.input.gateway}` },
+      [{ cluster: this.input.cluster, gateway: this.input.gateway }],
+    );
     // Reference the new certificate exactly as CUCM stores it (issuer RFC 2253, lower-hex serial).
     const entry = cucm.trust.find((t) => t.sha1Base64 === a.newCert!.sha1Base64);
-    if (!entry) throw ApplicationFailure.nonRetryable('the new certificate is missing from Phone-VPN-trust', 'VerificationFailed');
+    if (!entry)
+      throw ApplicationFailure.nonRetryable(
+        'the new certificate is missing from Phone-VPN-trust',
+        'VerificationFailed',
+      );
     const newMember: GatewayMember = { issuerName: entry.issuerName, serialNumber: entry.serialNumber };
-    const before = a.gatewayBefore ?? cucm.gateway.certificates.map((c) => ({ issuerName: c.issuerName, serialNumber: c.serialNumber }));
-    const wanted = [...before.filter((m) => !(m.issuerName === newMember.issuerName && m.serialNumber === newMember.serialNumber)), newMember];
+    const before =
+      a.gatewayBefore ??
+      cucm.gateway.certificates.map((c) => ({ issuerName: c.issuerName, serialNumber: c.serialNumber }));
+    const wanted = [
+      ...before.filter((m) => !(m.issuerName === newMember.issuerName && m.serialNumber === newMember.serialNumber)),
+      newMember,
+    ];
     await this.axl.setGatewayCertificates.executeWithOptions(
       { summary: `VPN gateway ${this.input.gateway}: list ${wanted.length} certificates (old and new)` },
       [{ cluster: this.input.cluster, gateway: this.input.gateway, certificates: wanted }],
@@ -380,7 +413,10 @@ class Rollover {
     const a = this.state.artifacts;
     const { asa: asaName } = this.input;
     if (a.oldCert && Date.now() >= Date.parse(a.oldCert.notAfter)) {
-      throw ApplicationFailure.nonRetryable(`the old certificate expired at ${a.oldCert.notAfter}: certroll never switches after it`, 'OldCertificateExpired');
+      throw ApplicationFailure.nonRetryable(
+        `the old certificate expired at ${a.oldCert.notAfter}: certroll never switches after it`,
+        'OldCertificateExpired',
+      );
     }
     await this.asa.bindTrustpoint.executeWithOptions({ summary: `ssl trust-point ${a.trustpoint} on ${asaName}` }, [
       { asa: asaName, trustpoint: a.trustpoint! },
@@ -392,9 +428,13 @@ class Rollover {
 
     const probe = await this.probe('phone');
     if (probe.sha1Base64 !== a.newCert!.sha1Base64) {
-      await this.revertSwitch(`a phone-cipher handshake was shown ${probe.sha1Base64 ?? probe.error}, not the new certificate`);
+      await this.revertSwitch(
+        `a phone-cipher handshake was shown ${probe.sha1Base64 ?? probe.error}, not the new certificate`,
+      );
     }
-    await sleep(this.options.switchSettle as Duration, { summary: 'let connected phones re-handshake with the new certificate' });
+    await sleep(this.options.switchSettle as Duration, {
+      summary: 'let connected phones re-handshake with the new certificate',
+    });
     const sweep = await this.sweepUntilRegistered();
     const percentDown = sweep.total === 0 ? 0 : ((sweep.total - sweep.registered) * 100) / sweep.total;
     if (percentDown > this.options.failureThresholdPercent) {
@@ -425,29 +465,38 @@ class Rollover {
   /** After the soak: the old certificate leaves the gateway, the phones, CUCM and the ASA. Point of no return. */
   private async cleanup(): Promise<string> {
     const a = this.state.artifacts;
-    const cucm = await this.axl.readCucmState.executeWithOptions({ summary: `read VPN gateway ${this.input.gateway}` }, [
-      { cluster: this.input.cluster, gateway: this.input.gateway },
-    ]);
+    const cucm = await this.axl.readCucmState.executeWithOptions(
+      { summary: `read VPN gateway ${this.input.gateway}` },
+      [{ cluster: this.input.cluster, gateway: this.input.gateway }],
+    );
     const newEntry = cucm.trust.find((t) => t.sha1Base64 === a.newCert!.sha1Base64)!;
-    await this.axl.setGatewayCertificates.executeWithOptions({ summary: `VPN gateway ${this.input.gateway}: new certificate only` }, [
-      {
-        cluster: this.input.cluster,
-        gateway: this.input.gateway,
-        certificates: [{ issuerName: newEntry.issuerName, serialNumber: newEntry.serialNumber }],
-      },
-    ]);
+    await this.axl.setGatewayCertificates.executeWithOptions(
+      { summary: `VPN gateway ${this.input.gateway}: new certificate only` },
+      [
+        {
+          cluster: this.input.cluster,
+          gateway: this.input.gateway,
+          certificates: [{ issuerName: newEntry.issuerName, serialNumber: newEntry.serialNumber }],
+        },
+      ],
+    );
     const waves = await this.runWaves('cleanup', a.newCert!.sha1Base64, false);
     if (a.oldCert) {
-      await this.axl.deleteTrustCertificate.executeWithOptions({ summary: `delete old certificate ${a.oldCert.sha1Base64} from Phone-VPN-trust` }, [
-        { cluster: this.input.cluster, sha1Base64: a.oldCert.sha1Base64 },
-      ]);
+      await this.axl.deleteTrustCertificate.executeWithOptions(
+        { summary: `delete old certificate ${a.oldCert.sha1Base64} from Phone-VPN-trust` },
+        [{ cluster: this.input.cluster, sha1Base64: a.oldCert.sha1Base64 }],
+      );
     }
     if (a.oldTrustpoint) {
       await this.asa.removeTrustpoint.executeWithOptions(
-        { summary: `remove old trustpoint ${a.oldTrustpoint} and zeroize key ${a.oldKeyLabel ?? '(none)'} on ${this.input.asa}` },
+        {
+          summary: `remove old trustpoint ${a.oldTrustpoint} and zeroize key ${a.oldKeyLabel ?? '(none)'} on ${this.input.asa}`,
+        },
         [{ asa: this.input.asa, trustpoint: a.oldTrustpoint, keyLabel: a.oldKeyLabel ?? '' }],
       );
-      await this.asa.writeMemory.executeWithOptions({ summary: `write memory on ${this.input.asa}` }, [{ asa: this.input.asa }]);
+      await this.asa.writeMemory.executeWithOptions({ summary: `write memory on ${this.input.asa}` }, [
+        { asa: this.input.asa },
+      ]);
     }
     this.state.compensations.length = 0;
     return `old certificate removed; ${waves.applied} phone configs re-applied`;
@@ -455,12 +504,17 @@ class Rollover {
 
   // --- Waves, probes, sweeps -----------------------------------------------------------------------------
 
-  private async runWaves(purpose: 'rollout' | 'cleanup' | 'restore', expectedHash: string, countCoverage: boolean): Promise<WaveResult> {
+  private async runWaves(
+    purpose: 'rollout' | 'cleanup' | 'restore',
+    expectedHash: string,
+    countCoverage: boolean,
+  ): Promise<WaveResult> {
     const { options, state } = this;
     const cpps = state.artifacts.commonPhoneProfiles ?? [];
-    const total = await this.axl.countScopePhones.executeWithOptions({ summary: `count phones in scope (${purpose})` }, [
-      { cluster: this.input.cluster, commonPhoneProfiles: cpps },
-    ]);
+    const total = await this.axl.countScopePhones.executeWithOptions(
+      { summary: `count phones in scope (${purpose})` },
+      [{ cluster: this.input.cluster, commonPhoneProfiles: cpps }],
+    );
     const wavesTotal = Math.ceil(total / options.waveSize);
     if (countCoverage) {
       state.coverage.inScope = total;
@@ -469,7 +523,8 @@ class Rollover {
     const sum: WaveResult = { inScope: 0, applied: 0, verified: 0, registered: 0, failed: 0, failures: [] };
     while (state.nextWaveOffset < total) {
       const offsets: number[] = [];
-      for (let o = state.nextWaveOffset; o < total && offsets.length < options.maxParallelWaves; o += options.waveSize) offsets.push(o);
+      for (let o = state.nextWaveOffset; o < total && offsets.length < options.maxParallelWaves; o += options.waveSize)
+        offsets.push(o);
       const results = await Promise.all(offsets.map((offset) => this.runWave(purpose, offset, total, expectedHash)));
       for (const [i, r] of results.entries()) {
         const label = `${purpose} wave ${offsets[i] / options.waveSize + 1}/${wavesTotal}`;
@@ -520,13 +575,21 @@ class Rollover {
     });
   }
 
-  private async probe(as: 'phone' | 'ec'): Promise<{ sha1Base64?: string; keyType?: string; subjectRfc2253?: string; error?: string }> {
+  private async probe(
+    as: 'phone' | 'ec',
+  ): Promise<{ sha1Base64?: string; keyType?: string; subjectRfc2253?: string; error?: string }> {
     try {
       const r = await this.asa.probeTls.executeWithOptions(
-        { summary: `TLS handshake with ${this.input.asa} as ${as === 'phone' ? 'a phone (AES256-SHA/AES128-SHA)' : 'an EC client'}` },
+        {
+          summary: `TLS handshake with ${this.input.asa} as ${as === 'phone' ? 'a phone (AES256-SHA/AES128-SHA)' : 'an EC client'}`,
+        },
         [{ asa: this.input.asa, as }],
       );
-      return { sha1Base64: r.presented.sha1Base64, keyType: r.presented.keyType, subjectRfc2253: r.presented.subjectRfc2253 };
+      return {
+        sha1Base64: r.presented.sha1Base64,
+        keyType: r.presented.keyType,
+        subjectRfc2253: r.presented.subjectRfc2253,
+      };
     } catch (err) {
       if (isCancellation(err)) throw err;
       return { error: describeFailure(err) };
@@ -537,9 +600,10 @@ class Rollover {
     if (this.options.planSampleSize === 0 || !expectedHash || commonPhoneProfiles.length === 0) {
       return { checked: 0, verified: 0, detail: 'no sample' };
     }
-    const names = await this.axl.listScopePhonesPage.executeWithOptions({ summary: `list ${this.options.planSampleSize} phones to sample` }, [
-      { cluster: this.input.cluster, commonPhoneProfiles, offset: 0, limit: this.options.planSampleSize },
-    ]);
+    const names = await this.axl.listScopePhonesPage.executeWithOptions(
+      { summary: `list ${this.options.planSampleSize} phones to sample` },
+      [{ cluster: this.input.cluster, commonPhoneProfiles, offset: 0, limit: this.options.planSampleSize }],
+    );
     if (names.length === 0) return { checked: 0, verified: 0, detail: 'no phones' };
     const r = await tftpActivities(this.input.cluster).verifyPhoneConfigs.executeWithOptions(
       { summary: `read ${names.length} sample phone configs over TFTP` },
@@ -561,7 +625,14 @@ class Rollover {
       const sweep = await executeChild(registrationSweepWorkflow, {
         workflowId: `${workflowInfo().workflowId}/switch-sweep-${++attempt}-${uuid4().slice(0, 6)}`,
         staticSummary: `RisPort sweep ${attempt} after the switch`,
-        args: [{ cluster: this.input.cluster, commonPhoneProfiles: this.state.artifacts.commonPhoneProfiles ?? [], total, label: `sweep ${attempt}` }],
+        args: [
+          {
+            cluster: this.input.cluster,
+            commonPhoneProfiles: this.state.artifacts.commonPhoneProfiles ?? [],
+            total,
+            label: `sweep ${attempt}`,
+          },
+        ],
       });
       const percentDown = sweep.total === 0 ? 0 : ((sweep.total - sweep.registered) * 100) / sweep.total;
       this.state.phase('switch').detail = `sweep ${attempt}: ${sweep.registered}/${sweep.total} registered`;
@@ -590,7 +661,12 @@ class Rollover {
     allowed: GateDecisionKind[],
     question: string,
     policy: GatePolicy,
-    extra: { approvalBlockedBy?: string[]; validate?: (d: GateDecision) => void; onAccepted?: (d: GateDecision) => void; example?: Record<string, string> } = {},
+    extra: {
+      approvalBlockedBy?: string[];
+      validate?: (d: GateDecision) => void;
+      onAccepted?: (d: GateDecision) => void;
+      example?: Record<string, string>;
+    } = {},
   ): Promise<GateRecord> {
     const blocked = extra.approvalBlockedBy ?? [];
     const automatic = blocked.length === 0 && (policy === 'auto' || (policy === 'auto-if-full' && this.fullCoverage()));
@@ -691,8 +767,19 @@ class Rollover {
         log.warn('rollover phase failed', { phase: name, error: message });
         this.state.lastError = `${name}: ${message}`;
         this.state.mark(name, 'failed', message);
-        this.notifier.send({ kind: 'phase-failed', asa: this.input.asa, gateway: this.input.gateway, phase: name, message: `Phase ${name} failed: ${message}` });
-        const decision = await this.gate('failure', ['retry', 'rollback', 'abort'], `Phase ${name} failed: ${message}`, 'manual');
+        this.notifier.send({
+          kind: 'phase-failed',
+          asa: this.input.asa,
+          gateway: this.input.gateway,
+          phase: name,
+          message: `Phase ${name} failed: ${message}`,
+        });
+        const decision = await this.gate(
+          'failure',
+          ['retry', 'rollback', 'abort'],
+          `Phase ${name} failed: ${message}`,
+          'manual',
+        );
         if (decision.decision === 'retry') continue;
         if (decision.decision === 'rollback') {
           await this.rollback(`${decision.by} chose rollback after ${name} failed`);
@@ -726,7 +813,8 @@ class Rollover {
         this.refresh();
       }
       for (const p of this.state.phases) {
-        if (p.name !== 'plan' && (p.status === 'done' || p.status === 'failed' || p.status === 'running')) this.state.mark(p.name, 'rolled-back');
+        if (p.name !== 'plan' && (p.status === 'done' || p.status === 'failed' || p.status === 'running'))
+          this.state.mark(p.name, 'rolled-back');
       }
       this.refresh();
       // Inside the non-cancellable scope, so a cancelled workflow still tells people what happened.
@@ -747,9 +835,10 @@ class Rollover {
         await this.revertBinding(c.trustpoint);
         return;
       case 'restore-gateway':
-        await this.axl.setGatewayCertificates.executeWithOptions({ summary: `restore VPN gateway ${gateway} certificate list` }, [
-          { cluster, gateway, certificates: c.certificates },
-        ]);
+        await this.axl.setGatewayCertificates.executeWithOptions(
+          { summary: `restore VPN gateway ${gateway} certificate list` },
+          [{ cluster, gateway, certificates: c.certificates }],
+        );
         if (this.state.phonesTouched && a.oldCert) {
           // Phones that got the two-hash config get the old one back.
           this.state.nextWaveOffset = 0;
@@ -757,16 +846,18 @@ class Rollover {
         }
         return;
       case 'delete-trust':
-        await this.axl.deleteTrustCertificate.executeWithOptions({ summary: `delete certificate ${c.sha1Base64} from Phone-VPN-trust` }, [
-          { cluster, sha1Base64: c.sha1Base64 },
-        ]);
+        await this.axl.deleteTrustCertificate.executeWithOptions(
+          { summary: `delete certificate ${c.sha1Base64} from Phone-VPN-trust` },
+          [{ cluster, sha1Base64: c.sha1Base64 }],
+        );
         return;
       case 'remove-trustpoint':
         await this.asa.removeTrustpoint.executeWithOptions(
           { summary: `remove trustpoint ${c.trustpoint} and zeroize key ${c.keyLabel} on ${asaName}` },
           [{ asa: asaName, trustpoint: c.trustpoint, keyLabel: c.keyLabel }],
         );
-        if (a.wroteMemory) await this.asa.writeMemory.executeWithOptions({ summary: `write memory on ${asaName}` }, [{ asa: asaName }]);
+        if (a.wroteMemory)
+          await this.asa.writeMemory.executeWithOptions({ summary: `write memory on ${asaName}` }, [{ asa: asaName }]);
         return;
     }
   }
@@ -774,12 +865,18 @@ class Rollover {
   private async revertBinding(oldTrustpoint: string): Promise<void> {
     const a = this.state.artifacts;
     if (a.oldCert && Date.now() >= Date.parse(a.oldCert.notAfter)) {
-      throw ApplicationFailure.nonRetryable('the old certificate has expired: not switching back to it', 'OldCertificateExpired');
+      throw ApplicationFailure.nonRetryable(
+        'the old certificate has expired: not switching back to it',
+        'OldCertificateExpired',
+      );
     }
-    await this.asa.bindTrustpoint.executeWithOptions({ summary: `switch ${this.input.asa} back to trustpoint ${oldTrustpoint}` }, [
-      { asa: this.input.asa, trustpoint: oldTrustpoint },
+    await this.asa.bindTrustpoint.executeWithOptions(
+      { summary: `switch ${this.input.asa} back to trustpoint ${oldTrustpoint}` },
+      [{ asa: this.input.asa, trustpoint: oldTrustpoint }],
+    );
+    await this.asa.writeMemory.executeWithOptions({ summary: `write memory on ${this.input.asa}` }, [
+      { asa: this.input.asa },
     ]);
-    await this.asa.writeMemory.executeWithOptions({ summary: `write memory on ${this.input.asa}` }, [{ asa: this.input.asa }]);
   }
 
   /** Automatic revert after a bad switch: the old trustpoint serves again, then gate `failure` opens. */
@@ -825,7 +922,12 @@ export async function rolloverWorkflow(input: RolloverInput): Promise<RolloverRe
   try {
     const result = await rollover.run();
     if (result.outcome === 'completed') {
-      rollover.notifier.send({ kind: 'completed', asa: input.asa, gateway: input.gateway, message: `Rollover ${input.asa} → ${input.gateway} completed` });
+      rollover.notifier.send({
+        kind: 'completed',
+        asa: input.asa,
+        gateway: input.gateway,
+        message: `Rollover ${input.asa} → ${input.gateway} completed`,
+      });
     }
     await rollover.notifier.flush();
     await condition(allHandlersFinished);

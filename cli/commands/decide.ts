@@ -23,7 +23,8 @@ const DecisionSchema = z
 
 export function parseDecision(raw: unknown): GateDecision {
   const r = DecisionSchema.safeParse(raw);
-  if (!r.success) throw new UsageError(r.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; '));
+  if (!r.success)
+    throw new UsageError(r.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; '));
   return r.data;
 }
 
@@ -110,7 +111,11 @@ export function registerDecide(program: Command): void {
           throw new UsageError(`--pem: ${(err as Error).message}`);
         }
         if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError('--pem: no PEM certificate in the file');
-        return sendDecision(id, parseDecision({ gate: 'signed-cert', decision: 'approve', by: f.by, comment: f.comment, pem }), false);
+        return sendDecision(
+          id,
+          parseDecision({ gate: 'signed-cert', decision: 'approve', by: f.by, comment: f.comment, pem }),
+          false,
+        );
       }),
     );
 
@@ -127,10 +132,16 @@ export function registerDecide(program: Command): void {
           const handle = t.client.workflow.getHandle(normaliseWorkflowId(id));
           const status = await handle.query(rolloverStatus);
           if (status.gate?.allowed.includes('rollback')) {
-            return sendDecision(id, parseDecision({ gate: status.gate.gate, decision: 'rollback', by: f.by, comment: f.comment }), false);
+            return sendDecision(
+              id,
+              parseDecision({ gate: status.gate.gate, decision: 'rollback', by: f.by, comment: f.comment }),
+              false,
+            );
           }
           await handle.cancel();
-          process.stdout.write(`cancellation requested by ${f.by}: the workflow rolls back what it changed, then ends\n`);
+          process.stdout.write(
+            `cancellation requested by ${f.by}: the workflow rolls back what it changed, then ends\n`,
+          );
           return 0;
         } finally {
           await t.close();

@@ -44,7 +44,11 @@ async function uiPortFor(requested: number | undefined): Promise<number> {
   return probe ? 8233 : freePort();
 }
 
-function demoInput(names: { asa: string; cluster: string; gateway: string }, phones: number, autoApprove: boolean): RolloverInput {
+function demoInput(
+  names: { asa: string; cluster: string; gateway: string },
+  phones: number,
+  autoApprove: boolean,
+): RolloverInput {
   const gate = autoApprove ? 'auto' : 'manual';
   return {
     ...names,
@@ -66,7 +70,11 @@ function say(json: boolean | undefined, text: string): void {
 }
 
 /** Follow the rollover; at each gate tell a first-time user exactly how to decide it. */
-async function follow(handle: WorkflowHandle<typeof rolloverWorkflow>, namespace: string, json: boolean | undefined): Promise<RolloverResult> {
+async function follow(
+  handle: WorkflowHandle<typeof rolloverWorkflow>,
+  namespace: string,
+  json: boolean | undefined,
+): Promise<RolloverResult> {
   const ui = workflowUiUrl(namespace, handle.workflowId);
   let lastPhase = '';
   let lastGate = '';
@@ -135,13 +143,18 @@ async function runDemo(f: DemoFlags): Promise<number> {
   try {
     return await workers.runUntil(async () => {
       const input = demoInput(lab.names, f.phones, !!f.autoApprove);
-      const handle = await client.workflow.start(rolloverWorkflow, rolloverStartOptions(input, taskQueue, 'FAIL', { phonesInScope: f.phones }));
+      const handle = await client.workflow.start(
+        rolloverWorkflow,
+        rolloverStartOptions(input, taskQueue, 'FAIL', { phonesInScope: f.phones }),
+      );
       say(f.json, `rollover ${handle.workflowId} started\n  Web UI: ${workflowUiUrl(namespace, handle.workflowId)}`);
       const result = await follow(handle, namespace, f.json);
       const s = result.status;
       const newHash = s.artifacts.newCert?.sha1Base64;
       const phones = lab.cucm.state().phones;
-      const onNew = phones.filter((p) => p.status === 'Registered' && newHash && lab.fleet.phone(p.name).lastHandshakeSha1 === newHash).length;
+      const onNew = phones.filter(
+        (p) => p.status === 'Registered' && newHash && lab.fleet.phone(p.name).lastHandshakeSha1 === newHash,
+      ).length;
       const reportDir = path.join(projectRoot(), 'reports');
       mkdirSync(reportDir, { recursive: true });
       const reportPath = path.join(reportDir, `${handle.workflowId.replace(/[^A-Za-z0-9._-]+/g, '_')}.md`);
@@ -153,7 +166,13 @@ async function runDemo(f: DemoFlags): Promise<number> {
           outcome: result.outcome,
           finalPhase: s.phase,
           gateLog: s.gateLog,
-          phones: { inScope: s.coverage.inScope, applied: s.coverage.applied, verified: s.coverage.verified, registered: s.coverage.registered, failed: s.coverage.failed },
+          phones: {
+            inScope: s.coverage.inScope,
+            applied: s.coverage.applied,
+            verified: s.coverage.verified,
+            registered: s.coverage.registered,
+            failed: s.coverage.failed,
+          },
           phonesOnNewCertificate: onNew,
           report: reportPath,
         });
@@ -177,7 +196,9 @@ async function runDemo(f: DemoFlags): Promise<number> {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('embedded dev server + lab + worker + one full rollover (soak in seconds); exit 0 when every phone ends on the new certificate')
+    .description(
+      'embedded dev server + lab + worker + one full rollover (soak in seconds); exit 0 when every phone ends on the new certificate',
+    )
     .option('--phones <n>', 'number of lab VPN phones', '200')
     .option('--auto-approve', 'pass every gate by policy instead of waiting for you')
     .option('--ui-port <port>', 'Web UI port of the embedded dev server (default 8233, or a free one)')
@@ -185,7 +206,8 @@ export function registerDemo(program: Command): void {
     .action(
       runCommand((raw: unknown) => {
         const parsed = Flags.safeParse(raw);
-        if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
+        if (!parsed.success)
+          throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
         return runDemo(parsed.data);
       }),
     );

@@ -22,7 +22,8 @@ export function registerDevServer(program: Command): void {
     .action(
       runCommand(async (raw: Record<string, string>) => {
         const parsed = Options.safeParse(raw);
-        if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
+        if (!parsed.success)
+          throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
         const opts = parsed.data;
         const server = await startDevServer({
           ip: opts.ip,

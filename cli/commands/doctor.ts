@@ -47,10 +47,14 @@ export function registerDoctor(program: Command): void {
         const { inventory } = inventoryFrom(f);
         if (!inventory.asa[f.asa]) throw new UsageError(`--asa ${f.asa}: not in the inventory`);
         if (!inventory.cucm[f.cluster]) throw new UsageError(`--cluster ${f.cluster}: not in the inventory`);
-        const candidates = Object.entries(inventory.gateways).filter(([, g]) => g.asa === f.asa && g.cluster === f.cluster).map(([n]) => n);
+        const candidates = Object.entries(inventory.gateways)
+          .filter(([, g]) => g.asa === f.asa && g.cluster === f.cluster)
+          .map(([n]) => n);
         const gateway = f.gateway ?? (candidates.length === 1 ? candidates[0] : undefined);
         if (!gateway || !candidates.includes(gateway)) {
-          throw new UsageError(`--gateway: choose one of ${candidates.join(', ') || '(none for this ASA and cluster)'}`);
+          throw new UsageError(
+            `--gateway: choose one of ${candidates.join(', ') || '(none for this ASA and cluster)'}`,
+          );
         }
         const t = await connectTemporal();
         try {

@@ -16,14 +16,17 @@ export function registerInventory(program: Command): void {
         if (opts.json) return printJson({ valid: true, ...summary });
         process.stdout.write(`${file}: valid\n`);
         for (const a of summary.asa) {
-          process.stdout.write(`  ASA ${a.name}: ssh ${a.host}, interface ${a.interface}, tls ${a.tls}, ${a.vpnUrls.join(' ')}\n`);
+          process.stdout.write(
+            `  ASA ${a.name}: ssh ${a.host}, interface ${a.interface}, tls ${a.tls}, ${a.vpnUrls.join(' ')}\n`,
+          );
         }
         for (const c of summary.cucm) {
           process.stdout.write(
             `  CUCM ${c.name}: ${c.publisher} AXL ${c.axlVersion} (${c.tls}), TFTP ${c.tftpServers.join(', ')}, RisPort ${c.risportQueriesPerMinute}/min\n`,
           );
         }
-        for (const g of summary.gateways) process.stdout.write(`  gateway ${g.name}: ASA ${g.asa}, cluster ${g.cluster}\n`);
+        for (const g of summary.gateways)
+          process.stdout.write(`  gateway ${g.name}: ASA ${g.asa}, cluster ${g.cluster}\n`);
       }),
     );
 }

@@ -22,7 +22,8 @@ export function registerLab(program: Command): void {
     .action(
       runCommand(async (raw: unknown) => {
         const parsed = Flags.safeParse(raw);
-        if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
+        if (!parsed.success)
+          throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
         const f = parsed.data;
         const running = await startLab({ phones: f.phones });
         if (f.inventoryOut) copyFileSync(running.inventoryPath, f.inventoryOut);

@@ -71,7 +71,14 @@ export function registerObserve(program: Command): void {
         const t = await connectTemporal();
         try {
           const query = `WorkflowType = 'rolloverWorkflow'${f.all ? '' : " AND ExecutionStatus = 'Running'"}`;
-          const rows: Array<{ workflowId: string; status: string; phase?: string; asa?: string; gateway?: string; startTime: string }> = [];
+          const rows: Array<{
+            workflowId: string;
+            status: string;
+            phase?: string;
+            asa?: string;
+            gateway?: string;
+            startTime: string;
+          }> = [];
           for await (const w of t.client.workflow.list({ query })) {
             const sa = w.typedSearchAttributes;
             rows.push({
@@ -85,7 +92,8 @@ export function registerObserve(program: Command): void {
           }
           if (f.json) return printJson(rows);
           if (rows.length === 0) process.stdout.write('no rollovers\n');
-          for (const r of rows) process.stdout.write(`${r.workflowId}  ${r.status}  phase ${r.phase ?? '?'}  started ${r.startTime}\n`);
+          for (const r of rows)
+            process.stdout.write(`${r.workflowId}  ${r.status}  phase ${r.phase ?? '?'}  started ${r.startTime}\n`);
         } finally {
           await t.close();
         }

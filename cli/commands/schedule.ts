@@ -29,7 +29,10 @@ function flagsOrUsage<T>(schema: z.ZodType<T>, raw: unknown): T {
   return r.data;
 }
 
-async function withSchedule<T>(id: string, fn: (h: ReturnType<Awaited<ReturnType<typeof connectTemporal>>['client']['schedule']['getHandle']>) => Promise<T>): Promise<T> {
+async function withSchedule<T>(
+  id: string,
+  fn: (h: ReturnType<Awaited<ReturnType<typeof connectTemporal>>['client']['schedule']['getHandle']>) => Promise<T>,
+): Promise<T> {
   const t = await connectTemporal();
   try {
     return await fn(t.client.schedule.getHandle(id));
@@ -63,7 +66,11 @@ export async function createWatchSchedule(client: Client, o: WatchScheduleOption
       },
       // A watch run still going makes the next one pointless; a missed run is worth catching up only shortly after
       // (set explicitly: the SDK's documented default is ambiguous).
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: o.catchupWindow as '1 hour', pauseOnFailure: false },
+      policies: {
+        overlap: ScheduleOverlapPolicy.SKIP,
+        catchupWindow: o.catchupWindow as '1 hour',
+        pauseOnFailure: false,
+      },
       state: { paused: o.paused ?? false, note: 'created by certroll schedule create' },
     });
     return true;
@@ -82,7 +89,10 @@ export function registerSchedule(program: Command): void {
     .option('--schedule-id <id>', 'schedule ID', DEFAULT_SCHEDULE_ID)
     .option('--every <interval>', 'how often the watch runs', '1 day')
     .option('--catchup-window <duration>', 'how late a missed run may still start (e.g. after an outage)', '1 hour')
-    .option('--renew-before-days <days>', 'start a rollover this many days before expiry (default max(30 d, ⅓ of lifetime))')
+    .option(
+      '--renew-before-days <days>',
+      'start a rollover this many days before expiry (default max(30 d, ⅓ of lifetime))',
+    )
     .option('--task-queue <name>', 'task queue of the certroll worker', DEFAULT_TASK_QUEUE)
     .option('--paused', 'create it paused')
     .option('--json', 'print JSON')
@@ -94,7 +104,9 @@ export function registerSchedule(program: Command): void {
           const created = await createWatchSchedule(t.client, f);
           if (f.json) return printJson({ scheduleId: f.scheduleId, created });
           process.stdout.write(
-            created ? `schedule ${f.scheduleId} created: expiry watch every ${f.every}\n` : `schedule ${f.scheduleId} already exists: left as is\n`,
+            created
+              ? `schedule ${f.scheduleId} created: expiry watch every ${f.every}\n`
+              : `schedule ${f.scheduleId} already exists: left as is\n`,
           );
         } finally {
           await t.close();
@@ -118,7 +130,10 @@ export function registerSchedule(program: Command): void {
             overlap: d.policies.overlap,
             catchupWindowMs: d.policies.catchupWindow,
             nextActionTimes: d.info.nextActionTimes.map((x) => x.toISOString()),
-            recentActions: d.info.recentActions.map((a) => ({ at: a.takenAt.toISOString(), workflowId: a.action.workflow.workflowId })),
+            recentActions: d.info.recentActions.map((a) => ({
+              at: a.takenAt.toISOString(),
+              workflowId: a.action.workflow.workflowId,
+            })),
             numActionsTaken: d.info.numActionsTaken,
           };
           if (f.json) return printJson(summary);

@@ -34,7 +34,8 @@ function parseGatePolicies(list: string[] | undefined): Record<string, string> |
   const gates: Record<string, string> = {};
   for (const item of list) {
     const m = /^(plan|push|switch|cleanup)=(manual|auto|auto-if-full)$/.exec(item);
-    if (!m) throw new UsageError(`--gate-policy ${item}: expected <plan|push|switch|cleanup>=<manual|auto|auto-if-full>`);
+    if (!m)
+      throw new UsageError(`--gate-policy ${item}: expected <plan|push|switch|cleanup>=<manual|auto|auto-if-full>`);
     gates[m[1]] = m[2];
   }
   return gates;
@@ -50,11 +51,15 @@ function num(value: string | undefined, flag: string): number | undefined {
 /** Flags → a validated RolloverInput whose names exist in the inventory. Throws UsageError (exit 2). */
 export function rolloverInputFromFlags(inventory: Inventory, f: StartFlags): RolloverInput {
   const gw = inventory.gateways[f.gateway];
-  if (!gw) throw new UsageError(`--gateway ${f.gateway}: not in the inventory (known: ${Object.keys(inventory.gateways).join(', ')})`);
+  if (!gw)
+    throw new UsageError(
+      `--gateway ${f.gateway}: not in the inventory (known: ${Object.keys(inventory.gateways).join(', ')})`,
+    );
   const asa = f.asa ?? gw.asa;
   const cluster = f.cluster ?? gw.cluster;
   if (asa !== gw.asa) throw new UsageError(`--asa ${asa}: gateway ${f.gateway} belongs to ASA ${gw.asa}`);
-  if (cluster !== gw.cluster) throw new UsageError(`--cluster ${cluster}: gateway ${f.gateway} belongs to cluster ${gw.cluster}`);
+  if (cluster !== gw.cluster)
+    throw new UsageError(`--cluster ${cluster}: gateway ${f.gateway} belongs to cluster ${gw.cluster}`);
   const raw: Record<string, unknown> = {
     certificateMode: f.mode,
     subjectName: f.subject,
@@ -98,7 +103,10 @@ export function registerStart(program: Command): void {
         const t = await connectTemporal();
         try {
           const workflowId = rolloverWorkflowId(input.asa, input.gateway);
-          await t.client.workflow.start(rolloverWorkflow, rolloverStartOptions(input, flags.taskQueue ?? DEFAULT_TASK_QUEUE, 'FAIL'));
+          await t.client.workflow.start(
+            rolloverWorkflow,
+            rolloverStartOptions(input, flags.taskQueue ?? DEFAULT_TASK_QUEUE, 'FAIL'),
+          );
           const ui = workflowUiUrl(t.namespace, workflowId);
           if (flags.json) return printJson({ workflowId, namespace: t.namespace, ui });
           process.stdout.write(`started ${workflowId}\n  Web UI: ${ui}\n  watch:  certroll watch ${workflowId}\n`);

@@ -18,14 +18,21 @@ const Flags = z.object({
 
 export function registerWorker(program: Command): void {
   withInventoryOption(program.command('worker'))
-    .description('run the certroll worker: workflows plus one activity queue per ASA and CUCM cluster, with device limits')
+    .description(
+      'run the certroll worker: workflows plus one activity queue per ASA and CUCM cluster, with device limits',
+    )
     .option('--metrics <host:port>', 'serve Prometheus metrics (SDK and certroll_*) on this address')
     .option('--task-queue <name>', 'workflow task queue', DEFAULT_TASK_QUEUE)
     .action(
       runCommand(async (raw: unknown) => {
         const f = Flags.safeParse(raw);
-        if (!f.success) throw new UsageError(f.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
-        await runWorker({ inventoryPath: f.data.inventory ?? defaultInventoryPath(), metrics: f.data.metrics, taskQueue: f.data.taskQueue });
+        if (!f.success)
+          throw new UsageError(f.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
+        await runWorker({
+          inventoryPath: f.data.inventory ?? defaultInventoryPath(),
+          metrics: f.data.metrics,
+          taskQueue: f.data.taskQueue,
+        });
       }),
     );
 }

@@ -8,7 +8,14 @@ import { CliContext } from './cli';
 import { buildCsr, keyPairFromPem, newRsaKey, signCsr } from './pki';
 import { runningConfig } from './render';
 import { AsaSshServer, defaultHostKeyPem, hostKeyFingerprint } from './ssh';
-import { AsaLabState, certificateSubject, defaultKnobs, labCert, parseTypedSubject, selfSignedCertificate } from './state';
+import {
+  AsaLabState,
+  certificateSubject,
+  defaultKnobs,
+  labCert,
+  parseTypedSubject,
+  selfSignedCertificate,
+} from './state';
 import { AsaTlsListener, presentedRsa } from './tls';
 import { AsaConfigKnobs, AsaFaults, AsaLabOptions, AsaLabSnapshot } from './types';
 
@@ -59,7 +66,12 @@ async function addInitialTrustpoint(
     ...(init.signedBy
       ? {
           ca: labCert(init.signedBy.pem),
-          identity: labCert(signCsr(init.signedBy, buildCsr(subject, key, init.fqdn ? [init.fqdn] : []), { notBefore, days: (notAfter.getTime() - notBefore.getTime()) / DAY_MS })),
+          identity: labCert(
+            signCsr(init.signedBy, buildCsr(subject, key, init.fqdn ? [init.fqdn] : []), {
+              notBefore,
+              days: (notAfter.getTime() - notBefore.getTime()) / DAY_MS,
+            }),
+          ),
         }
       : { identity: selfSignedCertificate(key, subject, init.fqdn, notBefore, notAfter) }),
   });

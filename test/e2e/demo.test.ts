@@ -10,7 +10,11 @@ function npmRunDemo(args: string[]): Promise<{ code: number | null; stdout: stri
     // The dev server of the test run is not this demo's: it starts its own, as it does for a user.
     const env = { ...process.env };
     delete env.TEMPORAL_ADDRESS;
-    const child = spawn('npm', ['run', '--silent', 'demo', '--', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '--silent', 'demo', '--', ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

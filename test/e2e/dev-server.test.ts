@@ -9,9 +9,13 @@ describe('certroll dev-server', () => {
     const temporal = resolveTemporalCli();
     const port = await freePort();
     const uiPort = await freePort();
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'certroll.js'), 'dev-server', '--port', String(port), '--ui-port', String(uiPort)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'certroll.js'), 'dev-server', '--port', String(port), '--ui-port', String(uiPort)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -25,7 +29,17 @@ describe('certroll dev-server', () => {
 
       const list = execFileSync(
         temporal,
-        ['operator', 'search-attribute', 'list', '--address', `127.0.0.1:${port}`, '--namespace', 'certroll', '--output', 'json'],
+        [
+          'operator',
+          'search-attribute',
+          'list',
+          '--address',
+          `127.0.0.1:${port}`,
+          '--namespace',
+          'certroll',
+          '--output',
+          'json',
+        ],
         { encoding: 'utf8' },
       );
       const custom = JSON.parse(list).customAttributes as Record<string, string>;

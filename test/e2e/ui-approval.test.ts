@@ -22,14 +22,23 @@ const CHROMIUM = '/usr/bin/chromium';
 const OUT = path.resolve(__dirname, '..', '..', 'test-output', 'ui-approval');
 
 if (!existsSync(CHROMIUM)) {
-  throw new Error(`Debian's chromium is required for this system test: sudo apt-get install -y chromium (${CHROMIUM} missing)`);
+  throw new Error(
+    `Debian's chromium is required for this system test: sudo apt-get install -y chromium (${CHROMIUM} missing)`,
+  );
 }
 
 /** The workflow's current details (markdown) live on the "User Metadata" tab of the workflow page. */
 async function showCurrentDetails(page: Page) {
   try {
-    await page.locator('a:visible, button:visible', { hasText: /^\s*User Metadata\s*$/ }).first().click();
-    await page.getByText(/for freshness/).filter({ visible: true }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('a:visible, button:visible', { hasText: /^\s*User Metadata\s*$/ })
+      .first()
+      .click();
+    await page
+      .getByText(/for freshness/)
+      .filter({ visible: true })
+      .first()
+      .waitFor({ timeout: 60_000 });
   } catch (err) {
     await page.screenshot({ path: path.join(OUT, 'failure-user-metadata.png'), fullPage: true });
     throw err;
@@ -59,11 +68,19 @@ async function sendUpdate(page: Page, payload: object): Promise<{ description: s
   await modal.locator('[role=textbox][aria-label=Data]').click();
   await page.keyboard.insertText(JSON.stringify(payload));
   // A synthetic click: the editor reformats the JSON on blur, which can swallow the first pointer click.
-  await page.locator('button:visible', { hasText: 'Submit' }).last().evaluate((b) => (b as unknown as { click(): void }).click());
+  await page
+    .locator('button:visible', { hasText: 'Submit' })
+    .last()
+    .evaluate((b) => (b as unknown as { click(): void }).click());
   return { description };
 }
 
-async function waitForStatus(client: Client, workflowId: string, pred: (s: RolloverStatus) => boolean, timeoutMs = 120_000) {
+async function waitForStatus(
+  client: Client,
+  workflowId: string,
+  pred: (s: RolloverStatus) => boolean,
+  timeoutMs = 120_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const s = await client.workflow.getHandle(workflowId).query(rolloverStatus);
@@ -101,7 +118,14 @@ describe('approval gates in the Temporal Web UI (real browser)', () => {
     running = workers.run();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -117,11 +141,16 @@ describe('approval gates in the Temporal Web UI (real browser)', () => {
 
   it('approves the plan gate through "Send an Update", and shows the validator rejection for a gate that is not open', async () => {
     const input = { asa: 'asa1', cluster: 'cluster1', gateway: 'ASA-PhoneVPN', options: { ...FAST_OPTIONS } };
-    const handle = await client.workflow.start(rolloverWorkflow, rolloverStartOptions(input, 'certroll-ui', 'FAIL', { phonesInScope: 10 }));
+    const handle = await client.workflow.start(
+      rolloverWorkflow,
+      rolloverStartOptions(input, 'certroll-ui', 'FAIL', { phonesInScope: 10 }),
+    );
     await waitForStatus(client, handle.workflowId, (s) => s.gate?.gate === 'plan');
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-    await page.goto(`${server.uiUrl}/namespaces/${server.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`);
+    await page.goto(
+      `${server.uiUrl}/namespaces/${server.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`,
+    );
     await showCurrentDetails(page);
     // The current details (markdown from the workflow) name the open gate and the JSON to send.
     const details = currentDetails(page);
@@ -139,18 +168,32 @@ describe('approval gates in the Temporal Web UI (real browser)', () => {
     expect(next.gateLog).toEqual([expect.objectContaining({ gate: 'plan', decision: 'approve', by: 'ui-test' })]);
     await page.reload();
     await showCurrentDetails(page);
-    await currentDetails(page).getByText(/Gate\s+push\s+is waiting for a decision/).first().waitFor({ timeout: 60_000 });
+    await currentDetails(page)
+      .getByText(/Gate\s+push\s+is waiting for a decision/)
+      .first()
+      .waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(OUT, '2-after-plan-approved.png'), fullPage: true });
 
     await sendUpdate(page, { gate: 'switch', decision: 'approve', by: 'ui-test' });
-    await page.getByText('gate "switch" is not open; the open gate is "push"').filter({ visible: true }).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText('gate "switch" is not open; the open gate is "push"')
+      .filter({ visible: true })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(OUT, '3-rejected-wrong-gate.png'), fullPage: true });
     expect((await handle.query(rolloverStatus)).gateLog).toHaveLength(1);
 
     await page.keyboard.press('Escape');
-    await page.locator('a:visible, button:visible', { hasText: /^\s*Queries\s*$/ }).first().click();
+    await page
+      .locator('a:visible, button:visible', { hasText: /^\s*Queries\s*$/ })
+      .first()
+      .click();
     // The Queries tab: `status` (offered by the workflow's metadata, with its description) returns readable JSON.
-    await page.getByText('Run Query').filter({ visible: true }).first().evaluate((b) => (b as unknown as { click(): void }).click());
+    await page
+      .getByText('Run Query')
+      .filter({ visible: true })
+      .first()
+      .evaluate((b) => (b as unknown as { click(): void }).click());
     const result = page.getByText('"workflowId": "rollover/asa1/ASA-PhoneVPN"').filter({ visible: true }).first();
     await result.waitFor({ timeout: 30_000 });
     const json = await page.locator('body').innerText();

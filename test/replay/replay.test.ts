@@ -21,9 +21,12 @@ describe('golden histories replay against the current workflow code', () => {
     expect(histories.map((h) => h.name)).toEqual(expect.arrayContaining(['gate-demo']));
   });
 
-  it.each(histories.map((h) => [h.name, h.history] as const))('%s replays without nondeterminism', async (_name, history) => {
-    await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history);
-  });
+  it.each(histories.map((h) => [h.name, h.history] as const))(
+    '%s replays without nondeterminism',
+    async (_name, history) => {
+      await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history);
+    },
+  );
 
   it('detects a changed command sequence (a workflow that adds a timer before its first gate)', async () => {
     const changed = await bundleWorkflowCode({
@@ -31,6 +34,8 @@ describe('golden histories replay against the current workflow code', () => {
       logger: new DefaultLogger('ERROR'),
     });
     const golden = histories.find((h) => h.name === 'gate-demo')!;
-    await expect(Worker.runReplayHistory({ workflowBundle: changed }, golden.history)).rejects.toThrow(/[Nn]ondetermin|DeterminismViolation/);
+    await expect(Worker.runReplayHistory({ workflowBundle: changed }, golden.history)).rejects.toThrow(
+      /[Nn]ondetermin|DeterminismViolation/,
+    );
   });
 });

@@ -9,7 +9,6 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, DevServer } from '../../cli/temporal-dev-server';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __CERTROLL_DEV_SERVER__: DevServer | undefined;
 }
 

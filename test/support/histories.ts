@@ -19,7 +19,18 @@ export async function maybeRecordHistory(handle: WorkflowHandle, name: string): 
   const { address, namespace } = devServerAddress();
   const json = execFileSync(
     resolveTemporalCli(),
-    ['workflow', 'show', '--address', address, '--namespace', namespace, '--workflow-id', handle.workflowId, '--output', 'json'],
+    [
+      'workflow',
+      'show',
+      '--address',
+      address,
+      '--namespace',
+      namespace,
+      '--workflow-id',
+      handle.workflowId,
+      '--output',
+      'json',
+    ],
     { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
   );
   writeFileSync(path.join(REPLAY_DIR, `${name}.json`), JSON.stringify(JSON.parse(json), null, 1));
@@ -29,5 +40,8 @@ export function goldenHistories(): { name: string; history: unknown }[] {
   return readdirSync(REPLAY_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => ({ name: f.replace(/\.json$/, ''), history: JSON.parse(readFileSync(path.join(REPLAY_DIR, f), 'utf8')) }));
+    .map((f) => ({
+      name: f.replace(/\.json$/, ''),
+      history: JSON.parse(readFileSync(path.join(REPLAY_DIR, f), 'utf8')),
+    }));
 }

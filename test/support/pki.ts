@@ -17,10 +17,16 @@ export function createTestCa(cn = 'certroll test CA', bits = 2048): TestCa {
   cert.serialNumber = randomSerial();
   cert.validity.notBefore = new Date(Date.now() - 3_600_000);
   cert.validity.notAfter = new Date(Date.now() + 5 * 365 * 86_400_000);
-  const attrs = [{ shortName: 'CN', value: cn }, { shortName: 'O', value: 'certroll tests' }];
+  const attrs = [
+    { shortName: 'CN', value: cn },
+    { shortName: 'O', value: 'certroll tests' },
+  ];
   cert.setSubject(attrs);
   cert.setIssuer(attrs);
-  cert.setExtensions([{ name: 'basicConstraints', cA: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true }]);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true },
+  ]);
   cert.sign(keys.privateKey, forge.md.sha256.create());
   return {
     certPem: forge.pki.certificateToPem(cert),

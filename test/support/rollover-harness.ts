@@ -33,7 +33,11 @@ export interface RolloverRig {
   close(): Promise<void>;
 }
 
-export async function rolloverRig(t: TestTemporal, labOptions: LabOptions = {}, options: RolloverInput['options'] = {}): Promise<RolloverRig> {
+export async function rolloverRig(
+  t: TestTemporal,
+  labOptions: LabOptions = {},
+  options: RolloverInput['options'] = {},
+): Promise<RolloverRig> {
   const id = randomUUID().slice(0, 6);
   const lab = await startLab({ names: { asa: `asa-${id}`, cluster: `cl-${id}`, gateway: `GW-${id}` }, ...labOptions });
   const taskQueue = `certroll-test-${id}`;
@@ -74,7 +78,9 @@ export async function waitForGate(handle: WorkflowHandle, gate: string, timeoutM
     if (last.outcome) throw new Error(`workflow ended (${last.outcome}) before gate ${gate}: ${last.lastError ?? ''}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`gate ${gate} did not open in ${timeoutMs} ms; last status: ${JSON.stringify({ phase: last?.phase, gate: last?.gate?.gate, lastError: last?.lastError })}`);
+  throw new Error(
+    `gate ${gate} did not open in ${timeoutMs} ms; last status: ${JSON.stringify({ phase: last?.phase, gate: last?.gate?.gate, lastError: last?.lastError })}`,
+  );
 }
 
 export async function decideGate(

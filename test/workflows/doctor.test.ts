@@ -22,8 +22,15 @@ describe('certroll doctor: every check in pass and fail', () => {
     await t?.close();
   });
 
-  async function doctor(labOptions: LabOptions, prepare?: (lab: Awaited<ReturnType<typeof rolloverRig>>['lab']) => Promise<void> | void) {
-    const rig = await rolloverRig(t, { phones: 6, currentNotAfter: new Date(Date.now() + 200 * 86_400_000), ...labOptions });
+  async function doctor(
+    labOptions: LabOptions,
+    prepare?: (lab: Awaited<ReturnType<typeof rolloverRig>>['lab']) => Promise<void> | void,
+  ) {
+    const rig = await rolloverRig(t, {
+      phones: 6,
+      currentNotAfter: new Date(Date.now() + 200 * 86_400_000),
+      ...labOptions,
+    });
     try {
       await prepare?.(rig.lab);
       return await rig.workers.runUntil(() =>
@@ -73,7 +80,13 @@ describe('certroll doctor: every check in pass and fail', () => {
           csdEnabled: true,
           dapRecords: [{ name: 'DfltAccessPolicy', action: 'terminate' }],
           groupPolicies: [
-            { name: 'DfltGrpPolicy', vpnTunnelProtocol: ['ikev1', 'ikev2', 'l2tp-ipsec', 'ssl-clientless'], vpnSimultaneousLogins: 0, groupLock: 'DefaultWEBVPNGroup', vpnFilter: 'NO-TRAFFIC' },
+            {
+              name: 'DfltGrpPolicy',
+              vpnTunnelProtocol: ['ikev1', 'ikev2', 'l2tp-ipsec', 'ssl-clientless'],
+              vpnSimultaneousLogins: 0,
+              groupLock: 'DefaultWEBVPNGroup',
+              vpnFilter: 'NO-TRAFFIC',
+            },
             { name: 'GroupPolicy_VPNPhone' },
           ],
         },
@@ -81,7 +94,9 @@ describe('certroll doctor: every check in pass and fail', () => {
     });
     expect(severity(r, 'licence')).toBe('blocker');
     expect(severity(r, 'ecdsa')).toBe('blocker');
-    expect(r.findings.find((f) => f.check === 'ecdsa')?.fix).toBe('ssl cipher tlsv1.2 custom "AES256-SHA:AES128-SHA:DHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA"');
+    expect(r.findings.find((f) => f.check === 'ecdsa')?.fix).toBe(
+      'ssl cipher tlsv1.2 custom "AES256-SHA:AES128-SHA:DHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA"',
+    );
     expect(severity(r, 'load-balancing')).toBe('warn');
     expect(severity(r, 'csd')).toBe('blocker');
     expect(r.findings.find((f) => f.check === 'csd')?.fix).toContain('without-csd');
@@ -112,7 +127,10 @@ describe('certroll doctor: every check in pass and fail', () => {
     const mismatch = await doctor({ cucm: { vpn: { url: 'https://phones.example.net/VPNPhone' } } });
     expect(severity(mismatch, 'host-id')).toBe('blocker');
     const noCpp = await doctor({
-      cucm: { vpn: { commonPhoneProfiles: [] }, phones: generatePhoneSpecs(6, { commonPhoneConfigName: 'Standard Common Phone Profile' }) },
+      cucm: {
+        vpn: { commonPhoneProfiles: [] },
+        phones: generatePhoneSpecs(6, { commonPhoneConfigName: 'Standard Common Phone Profile' }),
+      },
     });
     expect(severity(noCpp, 'common-phone-profiles')).toBe('blocker');
   });
@@ -125,21 +143,37 @@ describe('certroll doctor: every check in pass and fail', () => {
   it('root-CA trust mode: CUCM trusts the issuing CA, so a renewal from the same CA needs no CUCM change', async () => {
     const ca = await createLabCa('Example Root CA');
     const r = await doctor(
-      { asa: { initialTrustpoint: { name: 'VPN-CURRENT', cn: 'vpn.lab.certroll.test', fqdn: 'vpn.lab.certroll.test', signedBy: ca, notAfter: new Date(Date.now() + 200 * 86_400_000) } } },
+      {
+        asa: {
+          initialTrustpoint: {
+            name: 'VPN-CURRENT',
+            cn: 'vpn.lab.certroll.test',
+            fqdn: 'vpn.lab.certroll.test',
+            signedBy: ca,
+            notAfter: new Date(Date.now() + 200 * 86_400_000),
+          },
+        },
+      },
       (lab) => {
         lab.cucm.seedTrustCertificate(ca.pem);
         lab.cucm.setGatewayCertificatesDirect([ca.pem]);
       },
     );
     expect(severity(r, 'root-ca-trust')).toBe('info');
-    expect(r.findings.find((f) => f.check === 'root-ca-trust')?.message).toMatch(/Example Root CA.*needs no CUCM change/);
+    expect(r.findings.find((f) => f.check === 'root-ca-trust')?.message).toMatch(
+      /Example Root CA.*needs no CUCM change/,
+    );
     const bound = r.findings.find((f) => f.check === 'bound-certificate')!;
     expect(`${bound.severity}: ${bound.message}`).toMatch(/^ok: /);
     expect(severity(r, 'config-hash')).toBe('ok');
   });
 
   it('a CN apart from the URL host (host in the SAN) makes the next renewal safe', async () => {
-    const r = await doctor({ asa: { initialTrustpoint: { name: 'VPN-CURRENT', cn: 'vpn.lab.certroll.test-20251127', fqdn: 'vpn.lab.certroll.test' } } });
+    const r = await doctor({
+      asa: {
+        initialTrustpoint: { name: 'VPN-CURRENT', cn: 'vpn.lab.certroll.test-20251127', fqdn: 'vpn.lab.certroll.test' },
+      },
+    });
     expect(severity(r, 'same-cn')).toBe('ok');
     expect(severity(r, 'host-id')).toBe('ok');
   });

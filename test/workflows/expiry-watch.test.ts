@@ -75,13 +75,31 @@ describe('expiry watch, schedule and notifications', () => {
   });
 
   it('a certificate expiring in 10 days: the scheduled watch starts exactly one rollover, which waits at plan', async () => {
-    const rig = await rolloverRig(t, { phones: 5, currentNotAfter: new Date(Date.now() + 10 * 86_400_000), webhooks: [hooks.failingUrl, hooks.url] });
+    const rig = await rolloverRig(t, {
+      phones: 5,
+      currentNotAfter: new Date(Date.now() + 10 * 86_400_000),
+      webhooks: [hooks.failingUrl, hooks.url],
+    });
     const scheduleId = `watch-${randomUUID().slice(0, 8)}`;
     const schedule = t.client.schedule.getHandle(scheduleId);
     try {
       await rig.workers.runUntil(async () => {
-        expect(await createWatchSchedule(t.client, { scheduleId, every: '1 day', catchupWindow: '1 hour', taskQueue: rig.taskQueue })).toBe(true);
-        expect(await createWatchSchedule(t.client, { scheduleId, every: '1 day', catchupWindow: '1 hour', taskQueue: rig.taskQueue })).toBe(false);
+        expect(
+          await createWatchSchedule(t.client, {
+            scheduleId,
+            every: '1 day',
+            catchupWindow: '1 hour',
+            taskQueue: rig.taskQueue,
+          }),
+        ).toBe(true);
+        expect(
+          await createWatchSchedule(t.client, {
+            scheduleId,
+            every: '1 day',
+            catchupWindow: '1 hour',
+            taskQueue: rig.taskQueue,
+          }),
+        ).toBe(false);
         const described = await schedule.describe();
         expect(described.policies.overlap).toBe('SKIP');
         expect(described.policies.catchupWindow).toBe(3_600_000);
@@ -94,7 +112,11 @@ describe('expiry watch, schedule and notifications', () => {
         await schedule.trigger();
         const first = await runResult(0);
         const finding = first.findings.find((f) => f.gateway === rig.input.gateway)!;
-        expect(finding).toMatchObject({ renewDue: true, drift: false, rollover: { workflowId: rolloverWorkflowId(rig.input.asa, rig.input.gateway), started: true } });
+        expect(finding).toMatchObject({
+          renewDue: true,
+          drift: false,
+          rollover: { workflowId: rolloverWorkflowId(rig.input.asa, rig.input.gateway), started: true },
+        });
         expect(finding.daysLeft).toBe(9);
 
         const rollover = t.client.workflow.getHandle(finding.rollover!.workflowId);
@@ -104,18 +126,25 @@ describe('expiry watch, schedule and notifications', () => {
         const second = await runResult(1);
         expect(second.findings[0].rollover).toEqual({ workflowId: finding.rollover!.workflowId, started: false });
         const runs: string[] = [];
-        for await (const w of t.client.workflow.list({ query: `WorkflowId = '${finding.rollover!.workflowId}'` })) runs.push(w.runId);
+        for await (const w of t.client.workflow.list({ query: `WorkflowId = '${finding.rollover!.workflowId}'` }))
+          runs.push(w.runId);
         expect(runs).toHaveLength(1);
         expect((await rollover.query(rolloverStatus)).gate?.gate).toBe('plan');
 
         // Notifications reached the working webhook; the broken one was retried and never failed anything.
-        const expiring = await until(() => hooks.received.find((n) => n.kind === 'expiring-soon' && n.asa === rig.input.asa));
+        const expiring = await until(() =>
+          hooks.received.find((n) => n.kind === 'expiring-soon' && n.asa === rig.input.asa),
+        );
         expect(expiring.workflowId).toBe(finding.rollover!.workflowId);
         expect(expiring.text).toMatch(/expires .* rollover .* waits at its plan gate/);
         expect(expiring.uiUrl).toContain(`/workflows/${encodeURIComponent(finding.rollover!.workflowId)}`);
-        const gate = await until(() => hooks.received.find((n) => n.kind === 'gate-waiting' && n.asa === rig.input.asa));
+        const gate = await until(() =>
+          hooks.received.find((n) => n.kind === 'gate-waiting' && n.asa === rig.input.asa),
+        );
         expect(gate.gate).toBe('plan');
-        expect(gate.approveCommand).toBe(`certroll decide '${finding.rollover!.workflowId}' --json '{"gate":"plan","decision":"approve","by":"your-name"}'`);
+        expect(gate.approveCommand).toBe(
+          `certroll decide '${finding.rollover!.workflowId}' --json '{"gate":"plan","decision":"approve","by":"your-name"}'`,
+        );
         expect(hooks.failed).toBeGreaterThan(1);
         await rollover.terminate('test done');
       });
@@ -126,15 +155,25 @@ describe('expiry watch, schedule and notifications', () => {
   });
 
   it('drift: the ASA presents a certificate the gateway does not list', async () => {
-    const rig = await rolloverRig(t, { phones: 3, currentNotAfter: new Date(Date.now() + 300 * 86_400_000), webhooks: [hooks.url] });
+    const rig = await rolloverRig(t, {
+      phones: 3,
+      currentNotAfter: new Date(Date.now() + 300 * 86_400_000),
+      webhooks: [hooks.url],
+    });
     try {
       const other = createTestCa('Other CA', 1024).sign(createTestCsr('vpn-old.example.com').csrPem);
       rig.lab.cucm.seedTrustCertificate(other);
       rig.lab.cucm.setGatewayCertificatesDirect([other]);
       const result = await rig.workers.runUntil(() =>
-        t.client.workflow.execute(expiryWatchWorkflow, { workflowId: `watch-${randomUUID()}`, taskQueue: rig.taskQueue, args: [{}] }),
+        t.client.workflow.execute(expiryWatchWorkflow, {
+          workflowId: `watch-${randomUUID()}`,
+          taskQueue: rig.taskQueue,
+          args: [{}],
+        }),
       );
-      expect(result.findings).toEqual([expect.objectContaining({ gateway: rig.input.gateway, drift: true, renewDue: false })]);
+      expect(result.findings).toEqual([
+        expect.objectContaining({ gateway: rig.input.gateway, drift: true, renewDue: false }),
+      ]);
       const drift = await until(() => hooks.received.find((n) => n.kind === 'drift' && n.asa === rig.input.asa));
       expect(drift.text).toMatch(/does not list: VPN phones cannot connect/);
     } finally {

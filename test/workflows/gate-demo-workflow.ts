@@ -16,9 +16,14 @@ export async function gateDemoWorkflow(input: { firstGateTimeout?: string } = {}
   let phase: GateDemoStatus['phase'] = 'first';
   setHandler(gateDemoStatus, () => ({ phase, ...gates.status() }), { description: STATUS_DESCRIPTION });
 
-  const first = await gates.awaitDecision('first', ['approve', 'reject'], input.firstGateTimeout as Duration | undefined, {
-    question: 'go on to the second gate?',
-  });
+  const first = await gates.awaitDecision(
+    'first',
+    ['approve', 'reject'],
+    input.firstGateTimeout as Duration | undefined,
+    {
+      question: 'go on to the second gate?',
+    },
+  );
   if (first.decision !== 'approve') {
     phase = 'stopped';
     return gates.log;

@@ -1,7 +1,13 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { decide } from '../../workflows/messages';
 import { maybeRecordHistory } from '../support/histories';
-import { connectTestTemporal, createTestWorker, TestTemporal, uniqueTaskQueue, updateRejection } from '../support/temporal';
+import {
+  connectTestTemporal,
+  createTestWorker,
+  TestTemporal,
+  uniqueTaskQueue,
+  updateRejection,
+} from '../support/temporal';
 import { gateDemoStatus, gateDemoWorkflow } from './gate-demo-workflow';
 
 describe('approval gates on the real dev server', () => {
@@ -39,9 +45,21 @@ describe('approval gates on the real dev server', () => {
       expect(before.open).toMatchObject({ gate: 'first', allowed: ['approve', 'reject'] });
       expect(JSON.parse(before.open!.example)).toEqual({ gate: 'first', decision: 'approve', by: 'your-name' });
 
-      expect(await updateRejection(handle.executeUpdate(decide, { args: [{ gate: 'second', decision: 'approve', by: 'alice' }] }))).toMatch(/gate "second" is not open; the open gate is "first"/);
-      expect(await updateRejection(handle.executeUpdate(decide, { args: [{ gate: 'first', decision: 'approve', by: '  ' }] }))).toMatch(/"by" is required/);
-      expect(await updateRejection(handle.executeUpdate(decide, { args: [{ gate: 'first', decision: 'rollback', by: 'alice' }] }))).toMatch(/accepts approve \| reject/);
+      expect(
+        await updateRejection(
+          handle.executeUpdate(decide, { args: [{ gate: 'second', decision: 'approve', by: 'alice' }] }),
+        ),
+      ).toMatch(/gate "second" is not open; the open gate is "first"/);
+      expect(
+        await updateRejection(
+          handle.executeUpdate(decide, { args: [{ gate: 'first', decision: 'approve', by: '  ' }] }),
+        ),
+      ).toMatch(/"by" is required/);
+      expect(
+        await updateRejection(
+          handle.executeUpdate(decide, { args: [{ gate: 'first', decision: 'rollback', by: 'alice' }] }),
+        ),
+      ).toMatch(/accepts approve \| reject/);
       const afterRejections = await handle.query(gateDemoStatus);
       expect(afterRejections.log).toEqual([]);
       expect(afterRejections.open?.gate).toBe('first');
@@ -83,9 +101,10 @@ describe('approval gates on the real dev server', () => {
     await worker.runUntil(async () => {
       const handle = await startDemo(taskQueue);
       await waitForOpenGate(handle, 'first');
-      const err = await handle
-        .executeUpdate(decide, { args: ['approve' as never] })
-        .then(() => undefined, (e: unknown) => e);
+      const err = await handle.executeUpdate(decide, { args: ['approve' as never] }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
       expect(String((err as Error).cause)).toMatch(/one JSON object/);
       await handle.terminate('test done');

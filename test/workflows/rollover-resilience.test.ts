@@ -31,8 +31,11 @@ describe('rollover resilience', () => {
         const csrPem = waiting.artifacts.csrPem!;
         expect(csrPem).toMatch(/BEGIN CERTIFICATE REQUEST/);
 
-        const send = (pem: string) => handle.executeUpdate(decide, { args: [{ gate: 'signed-cert', decision: 'approve', by: 'jest', pem }] });
-        expect(await updateRejection(send('-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----'))).toMatch(/not valid PEM|not a valid X.509/);
+        const send = (pem: string) =>
+          handle.executeUpdate(decide, { args: [{ gate: 'signed-cert', decision: 'approve', by: 'jest', pem }] });
+        expect(
+          await updateRejection(send('-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----')),
+        ).toMatch(/not valid PEM|not a valid X.509/);
         const other = ca.sign(createTestCsr('someone-else.example.com').csrPem);
         expect(await updateRejection(send(other))).toMatch(/not the key of this rollover's CSR/);
         expect((await handle.query(rolloverStatus)).gateLog.map((g) => g.gate)).toEqual(['plan']);
@@ -66,7 +69,9 @@ describe('rollover resilience', () => {
         rig.lab.fleet.rejectCertificate(atSwitchPhase.artifacts.newCert!.sha1Base64);
         const failure = await waitForGate(handle, 'failure');
         expect(failure.lastError).toMatch(/automatic revert to trustpoint VPN-CURRENT/);
-        expect(rig.lab.snapshot().asa.bindings).toContainEqual(expect.objectContaining({ trustpoint: 'VPN-CURRENT', iface: 'outside' }));
+        expect(rig.lab.snapshot().asa.bindings).toContainEqual(
+          expect.objectContaining({ trustpoint: 'VPN-CURRENT', iface: 'outside' }),
+        );
         await rig.lab.fleet.settle(60_000);
         const phones = rig.lab.cucm.state().phones;
         expect(phones.filter((p) => p.status === 'Registered')).toHaveLength(20);
@@ -81,7 +86,11 @@ describe('rollover resilience', () => {
   });
 
   it('crash safety: a worker stopped mid-rollout, a new one finishes; no duplicate trustpoint, upload or gateway update', async () => {
-    const rig = await rolloverRig(t, { phones: 60 }, { waveSize: 20, gates: { plan: 'auto', push: 'auto', switch: 'auto' } });
+    const rig = await rolloverRig(
+      t,
+      { phones: 60 },
+      { waveSize: 20, gates: { plan: 'auto', push: 'auto', switch: 'auto' } },
+    );
     try {
       const handle = await rig.workers.runUntil(async () => {
         const h = await rig.start();

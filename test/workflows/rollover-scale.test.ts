@@ -21,7 +21,12 @@ describe('rollover at scale', () => {
     const rig = await rolloverRig(
       t,
       { phones: 2000, fleet: { bootDelayMs: 200 } },
-      { waveSize: 250, batchSize: 50, registrationTimeout: '3 minutes', gates: { plan: 'auto', push: 'auto', switch: 'auto' } },
+      {
+        waveSize: 250,
+        batchSize: 50,
+        registrationTimeout: '3 minutes',
+        gates: { plan: 'auto', push: 'auto', switch: 'auto' },
+      },
     );
     try {
       const { result, histories } = await rig.workers.runUntil(async () => {
@@ -37,7 +42,14 @@ describe('rollover at scale', () => {
         return { result: r, histories: sizes };
       });
       expect(result.outcome).toBe('kept-old-certificate');
-      expect(result.status.coverage).toMatchObject({ inScope: 2000, applied: 2000, registered: 2000, failed: 0, wavesDone: 8, wavesTotal: 8 });
+      expect(result.status.coverage).toMatchObject({
+        inScope: 2000,
+        applied: 2000,
+        registered: 2000,
+        failed: 0,
+        wavesDone: 8,
+        wavesTotal: 8,
+      });
       const waves = Object.keys(histories).filter((k) => k.includes('/rollout-wave-'));
       expect(waves.length).toBeGreaterThanOrEqual(8);
       for (const [id, events] of Object.entries(histories)) {

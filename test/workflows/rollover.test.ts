@@ -13,7 +13,13 @@ import { decide } from '../../workflows/messages';
 function configOf(rig: RolloverRig) {
   const { asa, cucm } = rig.lab.snapshot();
   return {
-    asa: { trustpoints: asa.trustpoints, keys: asa.keys, bindings: asa.bindings, ssl: asa.ssl, unsavedChanges: asa.unsavedChanges },
+    asa: {
+      trustpoints: asa.trustpoints,
+      keys: asa.keys,
+      bindings: asa.bindings,
+      ssl: asa.ssl,
+      unsavedChanges: asa.unsavedChanges,
+    },
     cucm: { trust: cucm.trust, gateways: cucm.gateways, groups: cucm.groups, profiles: cucm.profiles },
   };
 }
@@ -49,7 +55,9 @@ describe('rollover workflow on the real dev server and the lab', () => {
         const newHash = atCleanup.artifacts.newCert!.sha1Base64;
         const { asa, cucm } = rig.lab.snapshot();
         // The ASA presents the new trustpoint on the interface and saved it.
-        expect(asa.bindings).toContainEqual(expect.objectContaining({ trustpoint: atCleanup.artifacts.trustpoint, iface: 'outside' }));
+        expect(asa.bindings).toContainEqual(
+          expect.objectContaining({ trustpoint: atCleanup.artifacts.trustpoint, iface: 'outside' }),
+        );
         expect(asa.unsavedChanges).toBe(false);
         expect(asa.startupConfig).toContain(`ssl trust-point ${atCleanup.artifacts.trustpoint} outside`);
         // The gateway lists old and new.
@@ -115,7 +123,9 @@ describe('rollover workflow on the real dev server and the lab', () => {
         const blocker = plan.findings.find((f) => f.check === 'same-cn-overwrite');
         expect(blocker?.severity).toBe('blocker');
         expect(plan.gate?.approvalBlockedBy.join()).toMatch(/CSCuh19734/);
-        const reason = await updateRejection(handle.executeUpdate(decide, { args: [{ gate: 'plan', decision: 'approve', by: 'jest' }] }));
+        const reason = await updateRejection(
+          handle.executeUpdate(decide, { args: [{ gate: 'plan', decision: 'approve', by: 'jest' }] }),
+        );
         expect(reason).toMatch(/cannot be approved/);
         expect((await handle.query(rolloverStatus)).gateLog).toEqual([]);
         await decideGate(handle, 'plan', 'reject');
@@ -130,7 +140,11 @@ describe('rollover workflow on the real dev server and the lab', () => {
     const rig = await rolloverRig(t, { phones: 10 });
     try {
       const before = configOf(rig);
-      rig.lab.cucm.faults.axlFaultOn = { operation: 'updateVpnGateway', code: 5003, message: 'Could not update VPN Gateway' };
+      rig.lab.cucm.faults.axlFaultOn = {
+        operation: 'updateVpnGateway',
+        code: 5003,
+        message: 'Could not update VPN Gateway',
+      };
       const result = await rig.workers.runUntil(async () => {
         const handle = await rig.start();
         await decideGate(handle, 'plan');
@@ -146,7 +160,9 @@ describe('rollover workflow on the real dev server and the lab', () => {
       expect(result.outcome).toBe('rolled-back');
       expect(configOf(rig)).toEqual(before);
       // The new trustpoint and its key were removed by label.
-      expect(rig.lab.asa.commandLog.some((c) => /^crypto key zeroize rsa label CR-\d{8}-[0-9a-f]{4} noconfirm$/.test(c))).toBe(true);
+      expect(
+        rig.lab.asa.commandLog.some((c) => /^crypto key zeroize rsa label CR-\d{8}-[0-9a-f]{4} noconfirm$/.test(c)),
+      ).toBe(true);
     } finally {
       await rig.close();
     }

@@ -53,7 +53,13 @@ describe('inventory', () => {
       throw new Error('expected an InventoryError');
     })();
     expect(err.problems.map((p) => p.split(':')[0])).toEqual(
-      expect.arrayContaining(['asa.a.username', 'asa.a.password', 'asa.a.enablePassword', 'asa.a.hostKeySha256', 'asa.a.vpnUrls']),
+      expect.arrayContaining([
+        'asa.a.username',
+        'asa.a.password',
+        'asa.a.enablePassword',
+        'asa.a.hostKeySha256',
+        'asa.a.vpnUrls',
+      ]),
     );
   });
 });

@@ -14,14 +14,16 @@ describe('signed-cert gate validation (workflow-safe DER reading)', () => {
   });
 
   it('refuses a certificate for another key', () => {
-    expect(() => checkSignedCertificate(ca.sign(other.csrPem), spki, Date.now())).toThrow(/not the key of this rollover's CSR/);
+    expect(() => checkSignedCertificate(ca.sign(other.csrPem), spki, Date.now())).toThrow(
+      /not the key of this rollover's CSR/,
+    );
   });
 
   it('refuses text that is not a certificate', () => {
     expect(() => checkSignedCertificate('hello', spki, Date.now())).toThrow(/no -----BEGIN CERTIFICATE----- block/);
-    expect(() => checkSignedCertificate('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----', spki, Date.now())).toThrow(
-      /not a valid X.509 certificate/,
-    );
+    expect(() =>
+      checkSignedCertificate('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----', spki, Date.now()),
+    ).toThrow(/not a valid X.509 certificate/);
     expect(() => checkSignedCertificate(ours.csrPem, spki, Date.now())).toThrow(/no -----BEGIN CERTIFICATE----- block/);
   });
 

@@ -33,7 +33,14 @@ function facts(overrides: Partial<PlanFacts> = {}): PlanFacts {
     cucm: {
       gatewayUrl: 'https://vpn.example.com/PhoneVPN',
       gatewayCertificates: [{ issuerName: OLD.issuerRfc2253, serialNumber: OLD.serialHex, sha1Base64: OLD.sha1Base64 }],
-      trust: [{ subjectName: OLD.subjectRfc2253, issuerName: OLD.issuerRfc2253, serialNumber: OLD.serialHex, sha1Base64: OLD.sha1Base64 }],
+      trust: [
+        {
+          subjectName: OLD.subjectRfc2253,
+          issuerName: OLD.issuerRfc2253,
+          serialNumber: OLD.serialHex,
+          sha1Base64: OLD.sha1Base64,
+        },
+      ],
       hostIdCheck: true,
       authMethod: 'Certificate',
       commonPhoneProfiles: ['VPN-CPP'],
@@ -46,7 +53,10 @@ function facts(overrides: Partial<PlanFacts> = {}): PlanFacts {
   };
 }
 
-const blockers = (f: PlanFacts) => assessRolloverPlan(f).findings.filter((x) => x.severity === 'blocker').map((x) => x.check);
+const blockers = (f: PlanFacts) =>
+  assessRolloverPlan(f)
+    .findings.filter((x) => x.severity === 'blocker')
+    .map((x) => x.check);
 
 describe('rollover plan assessment', () => {
   it('plans a new CN that cannot collide in Phone-VPN-trust, with the URL host in the SAN', () => {
@@ -59,24 +69,37 @@ describe('rollover plan assessment', () => {
   });
 
   it('blocks a same-CN upload (CSCuh19734)', () => {
-    const r = assessRolloverPlan(facts({ requested: { certificateMode: 'self-signed', subjectName: 'CN=vpn.example.com,OU=PhoneVPN-2026' } }));
+    const r = assessRolloverPlan(
+      facts({ requested: { certificateMode: 'self-signed', subjectName: 'CN=vpn.example.com,OU=PhoneVPN-2026' } }),
+    );
     expect(r.blockers.join()).toMatch(/CSCuh19734/);
-    expect(blockers(facts({ requested: { certificateMode: 'self-signed', subjectName: 'CN=VPN.example.com' } }))).toContain('same-cn-overwrite');
+    expect(
+      blockers(facts({ requested: { certificateMode: 'self-signed', subjectName: 'CN=VPN.example.com' } })),
+    ).toContain('same-cn-overwrite');
   });
 
   it('blocks when the host-ID check would fail: IP URL, wildcard, other name', () => {
     const ipUrl = facts({ cucm: { ...facts().cucm, gatewayUrl: 'https://192.0.2.10/PhoneVPN' } });
     expect(blockers(ipUrl)).toContain('host-id-check');
-    const wildcard = facts({ requested: { certificateMode: 'csr', subjectName: 'CN=*.example.com', fqdn: 'portal.example.com' } });
+    const wildcard = facts({
+      requested: { certificateMode: 'csr', subjectName: 'CN=*.example.com', fqdn: 'portal.example.com' },
+    });
     expect(blockers(wildcard)).toContain('host-id-check');
-    const off = facts({ cucm: { ...facts().cucm, hostIdCheck: false }, requested: { certificateMode: 'csr', subjectName: 'CN=x', fqdn: 'y.example.com' } });
+    const off = facts({
+      cucm: { ...facts().cucm, hostIdCheck: false },
+      requested: { certificateMode: 'csr', subjectName: 'CN=x', fqdn: 'y.example.com' },
+    });
     expect(blockers(off)).not.toContain('host-id-check');
   });
 
   it('blocks without the VPN phone licence, without a bound trustpoint, with an expired certificate', () => {
     expect(blockers(facts({ asa: { ...facts().asa, phoneLicenseEnabled: false } }))).toContain('asa-phone-licence');
-    expect(blockers(facts({ asa: { ...facts().asa, boundTrustpoint: undefined }, oldCert: undefined }))).toContain('current-trustpoint');
-    expect(blockers(facts({ oldCert: { ...OLD, notAfter: '2026-11-01T00:00:00.000Z' } }))).toContain('current-certificate-expiry');
+    expect(blockers(facts({ asa: { ...facts().asa, boundTrustpoint: undefined }, oldCert: undefined }))).toContain(
+      'current-trustpoint',
+    );
+    expect(blockers(facts({ oldCert: { ...OLD, notAfter: '2026-11-01T00:00:00.000Z' } }))).toContain(
+      'current-certificate-expiry',
+    );
   });
 
   it('blocks when the phone ciphers are refused, and when the gateway is full', () => {
