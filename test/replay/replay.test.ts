@@ -18,13 +18,15 @@ beforeAll(() => {
 
 describe('golden histories replay against the current workflow code', () => {
   it('has golden histories to replay', () => {
-    expect(histories.map((h) => h.name)).toEqual(expect.arrayContaining(['gate-demo']));
+    expect(histories.map((h) => h.name)).toEqual(
+      expect.arrayContaining(['gate-demo', 'rollover-happy-path', 'rollover-rollback']),
+    );
   });
 
-  it.each(histories.map((h) => [h.name, h.history] as const))(
+  it.each(histories.map((h) => [h.name, h.history, h.workflowId] as const))(
     '%s replays without nondeterminism',
-    async (_name, history) => {
-      await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history);
+    async (_name, history, workflowId) => {
+      await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, workflowId);
     },
   );
 

@@ -34,14 +34,29 @@ export async function maybeRecordHistory(handle: WorkflowHandle, name: string): 
     { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
   );
   writeFileSync(path.join(REPLAY_DIR, `${name}.json`), JSON.stringify(JSON.parse(json), null, 1));
+  // Replays need the original workflow ID: child workflow IDs are derived from it.
+  const ids = workflowIds();
+  ids[name] = handle.workflowId;
+  writeFileSync(IDS_FILE, `${JSON.stringify(ids, null, 2)}\n`);
 }
 
-export function goldenHistories(): { name: string; history: unknown }[] {
+const IDS_FILE = path.join(REPLAY_DIR, 'workflow-ids.json');
+
+function workflowIds(): Record<string, string> {
+  try {
+    return JSON.parse(readFileSync(IDS_FILE, 'utf8')) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+export function goldenHistories(): { name: string; workflowId?: string; history: unknown }[] {
+  const ids = workflowIds();
   return readdirSync(REPLAY_DIR)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.json') && path.join(REPLAY_DIR, f) !== IDS_FILE)
     .sort()
-    .map((f) => ({
-      name: f.replace(/\.json$/, ''),
-      history: JSON.parse(readFileSync(path.join(REPLAY_DIR, f), 'utf8')),
-    }));
+    .map((f) => {
+      const name = f.replace(/\.json$/, '');
+      return { name, workflowId: ids[name], history: JSON.parse(readFileSync(path.join(REPLAY_DIR, f), 'utf8')) };
+    });
 }
