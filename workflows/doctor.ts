@@ -5,6 +5,7 @@
 import { isCancellation, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { DoctorActivities, DoctorFacts, DoctorReport, PresentedCert } from '../activities/doctor';
 import { asaActivities, axlActivities, tftpActivities } from './proxies';
+import { failureOf } from './failures';
 
 export interface DoctorInput {
   asa: string;
@@ -17,12 +18,6 @@ export interface DoctorInput {
 
 const PAGE = 500;
 const ICON = { blocker: '⛔', warn: '⚠️', info: 'ℹ️', ok: '✅' } as const;
-
-function failureOf(err: unknown): { type: string; message: string } {
-  let e = err as { message?: string; type?: string; cause?: unknown } | undefined;
-  while (e?.cause && typeof e.cause === 'object') e = e.cause as typeof e;
-  return { type: e?.type ?? 'Error', message: e?.message ?? String(err) };
-}
 
 export function doctorMarkdown(r: DoctorReport): string {
   const lines = [

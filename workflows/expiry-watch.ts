@@ -10,6 +10,7 @@ import { recordCertificateExpiry } from './metrics';
 import { Notifier } from './notifier';
 import { asaActivities, axlActivities } from './proxies';
 import type { RolloverInput } from './rollover-types';
+import { describeFailure } from './failures';
 
 export interface ExpiryWatchInput {
   /** Renew this many days before notAfter; default max(30 days, a third of the certificate's lifetime). */
@@ -41,12 +42,6 @@ export interface ExpiryWatchResult {
 }
 
 const DAY = 86_400_000;
-
-function describeError(err: unknown): string {
-  let e = err as { message?: string; cause?: unknown } | undefined;
-  while (e?.cause && typeof e.cause === 'object') e = e.cause as typeof e;
-  return e?.message ?? String(err);
-}
 
 /** Renewal lead time: the configured days, else max(30 days, a third of the lifetime). */
 export function renewBeforeMs(notBefore: string | undefined, notAfter: string, configuredDays?: number): number {
@@ -139,7 +134,7 @@ export async function expiryWatchWorkflow(input: ExpiryWatchInput = {}): Promise
     } catch (err) {
       if (isCancellation(err)) throw err;
       // One unreachable headend must not hide the others.
-      findings.push({ ...t, renewDue: false, drift: false, trustExpiringSoon: [], error: describeError(err) });
+      findings.push({ ...t, renewDue: false, drift: false, trustExpiringSoon: [], error: describeFailure(err) });
     }
   }
   await notifier.flush();

@@ -48,6 +48,7 @@ import {
   RolloverStatus,
 } from './rollover-types';
 import { CertrollAsa, CertrollGateway, CertrollNotAfter, CertrollPhase } from './search-attributes';
+import { describeFailure } from './failures';
 
 export const rolloverStatus = defineQuery<RolloverStatus>('status');
 
@@ -70,24 +71,7 @@ function resolveOptions(raw: RolloverInput['options']): RolloverOptions {
   return { ...DEFAULT_OPTIONS, ...o, gates: { ...DEFAULT_OPTIONS.gates, ...(o.gates ?? {}) } } as RolloverOptions;
 }
 
-/** The failure's own message, without the ActivityFailure/ChildWorkflowFailure wrapping. */
-function describeFailure(err: unknown): string {
-  let e = err as { message?: string; cause?: unknown } | undefined;
-  while (e?.cause && typeof e.cause === 'object') e = e.cause as typeof e;
-  return e?.message ?? String(err);
-}
-
-function toSummary(c: {
-  pem?: string;
-  sha1Base64: string;
-  sha1Hex: string;
-  serialHex: string;
-  issuerRfc2253: string;
-  subjectRfc2253: string;
-  commonNames: string[];
-  notBefore: string;
-  notAfter: string;
-}): CertSummary {
+function toSummary(c: CertSummary): CertSummary {
   return {
     pem: c.pem,
     sha1Base64: c.sha1Base64,

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { CertInfo, parseCertificate } from '../../devices/cert';
 import { trustCertificateName } from '../../devices/cucm/trust-store';
-import { VpnAuthMethod } from '../../devices/cucm/types';
+import { VpnProfile } from '../../devices/cucm/types';
 import { RegistrationStatus } from '../contracts';
 
 export const MAX_GATEWAY_CERTIFICATES = 10;
@@ -69,17 +69,8 @@ export interface LabGroup {
   gateways: Array<{ uuid: string; name: string; priority: number }>;
 }
 
-export interface LabProfile {
-  uuid: string;
-  name: string;
-  description: string;
-  autoNetworkDetection: boolean;
-  mtu: number;
-  failToConnect: number;
-  clientAuthentication: VpnAuthMethod;
-  pwdPersistant: boolean;
-  enableHostIdCheck: boolean;
-}
+/** The lab stores VPN profiles in AXL's own shape, always with a uuid. */
+export type LabProfile = VpnProfile & { uuid: string };
 
 export interface LabCommonPhoneConfig {
   uuid: string;
