@@ -5,11 +5,11 @@
  * from the published snapshot (and cached), so a change touching 10,000 phones costs one snapshot, not 10,000
  * renders on the event loop.
  */
-import { createCipheriv, createHash, createPrivateKey, KeyObject, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createPrivateKey, KeyObject, randomBytes } from 'node:crypto';
 import { escapeXml } from '../../devices/cucm/xml';
 import { ConfigFileSource } from '../contracts';
 import { CucmModel, LabPhone, ModelChange, VpnView } from './model';
-import { buildSgnFile } from '../../devices/sgn';
+import { buildSgnFile, readSgnFile } from '../../devices/sgn';
 
 export interface ConfigBuilderOptions {
   rebuildDelayMs: number;
@@ -278,6 +278,20 @@ export class ConfigBuilder implements ConfigFileSource {
   }
 
   /** When the file's current content was built (ISO time), or undefined when CUCM serves no such file. */
+  /**
+   * What the phone does with its key: strip the signature header, AES-128-CBC-decrypt (the IV leads the payload).
+   * The lab holds one key for every encrypted-config phone; a real CUCM encrypts for each phone's own key.
+   */
+  decryptConfig(encSgn: Buffer): Buffer | undefined {
+    try {
+      const { payload } = readSgnFile(encSgn);
+      const decipher = createDecipheriv('aes-128-cbc', this.encryptionKey, payload.subarray(0, 16));
+      return Buffer.concat([decipher.update(payload.subarray(16)), decipher.final()]);
+    } catch {
+      return undefined;
+    }
+  }
+
   fileBuiltAt(name: string): string | undefined {
     const parts = this.split(name);
     const published = parts && this.phones.get(parts.device);

@@ -538,6 +538,7 @@ export async function startCucmLab(opts: CucmLabOptions = {}): Promise<CucmLab> 
     readFile: (name) => builder.readFile(name),
     listFiles: () => builder.listFiles(),
     fileBuiltAt: (name) => builder.fileBuiltAt(name),
+    decryptPhoneConfig: (_name, encSgn) => builder.decryptConfig(encSgn),
     pendingRebuilds: () => builder.pendingRebuilds(),
     listPhones,
     onPhoneAction(listener) {
