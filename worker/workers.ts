@@ -13,9 +13,10 @@ import { createNotifyActivities } from '../activities/notify';
 import { createRolloverStartActivities } from '../activities/rollover-start';
 import { createPhoneActivities } from '../activities/phones';
 import { createPlanActivities } from '../activities/plan';
-import { taskQueues } from '../workflows/rollover-types';
+import { DEFAULT_TASK_QUEUE, taskQueues } from '../workflows/rollover-types';
 
-export const DEFAULT_TASK_QUEUE = 'certroll';
+export { DEFAULT_TASK_QUEUE };
+
 
 export interface CertrollWorkerOptions extends ActivityDeps {
   connection: NativeConnection;

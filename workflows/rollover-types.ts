@@ -199,6 +199,9 @@ export const DEFAULT_OPTIONS: RolloverOptions = {
   dryRun: false,
 };
 
+/** The workflow task queue (and pure activities) unless configured otherwise. */
+export const DEFAULT_TASK_QUEUE = 'certroll';
+
 /** Task queues: one per device class and device, so each device's limit is a worker setting. */
 export const taskQueues = {
   asa: (asa: string) => `certroll-asa.${asa}`,

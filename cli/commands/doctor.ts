@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import type { DoctorReport } from '../../activities/doctor';
 import { doctorWorkflow } from '../../workflows/doctor';
-import { DEFAULT_TASK_QUEUE } from '../../worker/workers';
+import { DEFAULT_TASK_QUEUE } from '../../workflows/rollover-types';
 import { EXIT_FAILURE, EXIT_OK, printJson, runCommand, UsageError } from '../exit';
 import { inventoryFrom, withInventoryOption } from '../inventory-option';
 import { connectTemporal } from '../temporal-client';

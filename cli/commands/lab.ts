@@ -2,7 +2,6 @@
 import { copyFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { startLab } from '../../lab';
 import { printJson, runCommand, UsageError } from '../exit';
 
 const Flags = z.object({
@@ -25,6 +24,7 @@ export function registerLab(program: Command): void {
         if (!parsed.success)
           throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
         const f = parsed.data;
+        const { startLab } = await import('../../lab');
         const running = await startLab({ phones: f.phones });
         if (f.inventoryOut) copyFileSync(running.inventoryPath, f.inventoryOut);
         const info = {

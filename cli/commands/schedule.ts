@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import { z } from 'zod';
 import { expiryWatchWorkflow } from '../../workflows/expiry-watch';
-import { DEFAULT_TASK_QUEUE } from '../../worker/workers';
+import { DEFAULT_TASK_QUEUE } from '../../workflows/rollover-types';
 import { printJson, runCommand, UsageError } from '../exit';
 import { connectTemporal } from '../temporal-client';
 

@@ -5,7 +5,7 @@ import { RolloverOptionsInput, RolloverOptionsSchema } from '../../config/rollov
 import { rolloverWorkflow } from '../../workflows/rollover';
 import { RolloverInput, rolloverWorkflowId } from '../../workflows/rollover-types';
 import { rolloverStartOptions } from '../../activities/rollover-start';
-import { DEFAULT_TASK_QUEUE } from '../../worker/workers';
+import { DEFAULT_TASK_QUEUE } from '../../workflows/rollover-types';
 import { printJson, runCommand, UsageError } from '../exit';
 import { inventoryFrom, withInventoryOption } from '../inventory-option';
 import { connectTemporal, workflowUiUrl } from '../temporal-client';

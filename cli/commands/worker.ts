@@ -2,8 +2,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { defaultInventoryPath } from '../../config/inventory';
-import { runWorker } from '../../worker/run-worker';
-import { DEFAULT_TASK_QUEUE } from '../../worker/workers';
+import { DEFAULT_TASK_QUEUE } from '../../workflows/rollover-types';
 import { runCommand, UsageError } from '../exit';
 import { withInventoryOption } from '../inventory-option';
 
@@ -28,6 +27,8 @@ export function registerWorker(program: Command): void {
         const f = Flags.safeParse(raw);
         if (!f.success)
           throw new UsageError(f.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
+        // Loaded on use: the worker's native runtime is heavy for every other verb.
+        const { runWorker } = await import('../../worker/run-worker');
         await runWorker({
           inventoryPath: f.data.inventory ?? defaultInventoryPath(),
           metrics: f.data.metrics,

@@ -2,7 +2,7 @@
  * Phones whose security profile encrypts their config: TFTP verification cannot read the hash (the plain file is a
  * stub), yet the phone itself decrypts `SEP<MAC>.cnf.xml.enc.sgn` with its key and registers.
  */
-import { createPhoneActivities } from '../../../activities/phones';
+import { createPhoneActivities, VerifyPhoneConfigsResult } from '../../../activities/phones';
 import { startLab } from '../../../lab';
 import { generatePhoneSpecs } from '../../../lab/cucm';
 import { resolveSecret } from '../../../worker/secrets';
@@ -23,7 +23,7 @@ describe('encrypted phone configs', () => {
 
       const activities = createPhoneActivities({ inventory: lab.inventory, resolveSecret: (r) => resolveSecret(r) });
       const env = new MockActivityEnvironment();
-      const r = await env.run(activities.verifyPhoneConfigs, {
+      const r: VerifyPhoneConfigsResult = await env.run(activities.verifyPhoneConfigs, {
         cluster: lab.names.cluster,
         names: phones.map((p) => p.name),
         expectedHash: presented,
