@@ -9,6 +9,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
+  ContinueAsNew,
   continueAsNew,
   defineQuery,
   executeChild,
@@ -529,7 +530,8 @@ class Rollover {
         state.nextWaveOffset = offsets[i] + options.waveSize;
       }
       this.refresh();
-      await this.continueAsNewIfSuggested();
+      // Never while restoring: a rollback runs to its end in one run (it is not resumable phase by phase).
+      if (purpose !== 'restore') await this.continueAsNewIfSuggested();
     }
     state.nextWaveOffset = 0;
     return sum;
@@ -652,6 +654,9 @@ class Rollover {
       example?: Record<string, string>;
     } = {},
   ): Promise<GateRecord> {
+    // After continue-as-new the new run walks the same path: a gate already approved stays approved.
+    const passed = name !== 'failure' && this.gates.log.find((r) => r.gate === name && r.decision === 'approve');
+    if (passed) return passed;
     const blocked = extra.approvalBlockedBy ?? [];
     const automatic = blocked.length === 0 && (policy === 'auto' || (policy === 'auto-if-full' && this.fullCoverage()));
     if (automatic) {
@@ -742,7 +747,8 @@ class Rollover {
         this.refresh();
         return 'done';
       } catch (err) {
-        if (isCancellation(err)) throw err;
+        // Cancellation means rollback (handled at the top); continue-as-new is not a failure either.
+        if (isCancellation(err) || err instanceof ContinueAsNew) throw err;
         if (err instanceof Stop) {
           this.state.outcome = err.outcome;
           return 'stopped';

@@ -1,0 +1,84 @@
+/**
+ * Continue-as-new: on a dev server that suggests it early (40 events), the rollover carries its state into a new run
+ * between waves and finishes as if nothing happened — gate log, coverage and artifacts intact.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { rolloverStartOptions } from '../../activities/rollover-start';
+import { DevServer, startDevServer } from '../../cli/temporal-dev-server';
+import { startLab } from '../../lab';
+import { resolveSecret } from '../../worker/secrets';
+import { createCertrollWorkers } from '../../worker/workers';
+import { rolloverWorkflow } from '../../workflows/rollover';
+import type { RolloverInput, RolloverResult } from '../../workflows/rollover-types';
+import { decideGate, FAST_OPTIONS } from '../support/rollover-harness';
+import { workflowBundle } from '../support/temporal';
+
+describe('rollover continue-as-new', () => {
+  let server: DevServer;
+  beforeAll(async () => {
+    server = await startDevServer({
+      extraArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=40'],
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('continues as new between waves when Temporal suggests it, and completes with its state intact', async () => {
+    const id = randomUUID().slice(0, 6);
+    const lab = await startLab({ phones: 20, names: { asa: `asa-${id}`, cluster: `cl-${id}`, gateway: `GW-${id}` } });
+    const native = await NativeConnection.connect({ address: server.address });
+    const connection = await Connection.connect({ address: server.address });
+    const client = new Client({ connection, namespace: server.namespace });
+    try {
+      const workers = await createCertrollWorkers({
+        connection: native,
+        namespace: server.namespace,
+        inventory: lab.inventory,
+        resolveSecret: (ref) => resolveSecret(ref),
+        taskQueue: `can-${id}`,
+        workflowBundle: workflowBundle(),
+      });
+      const input: RolloverInput = {
+        ...lab.names,
+        options: { ...FAST_OPTIONS, waveSize: 5, gates: { plan: 'auto', push: 'auto', switch: 'auto' } },
+      };
+      const { result, runs } = await workers.runUntil(async () => {
+        const handle = await client.workflow.start(rolloverWorkflow, rolloverStartOptions(input, `can-${id}`, 'FAIL'));
+        await decideGate(handle, 'cleanup', 'reject', {}, 300_000);
+        const r = (await handle.result()) as RolloverResult;
+        const runIds: string[] = [];
+        for await (const w of client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` }))
+          runIds.push(w.runId);
+        return { result: r, runs: runIds };
+      });
+      expect(runs.length).toBeGreaterThan(1);
+      expect(result.outcome).toBe('kept-old-certificate');
+      expect(result.status.coverage).toMatchObject({
+        inScope: 20,
+        applied: 20,
+        registered: 20,
+        failed: 0,
+        wavesDone: 4,
+        wavesTotal: 4,
+      });
+      expect(result.status.gateLog.map((g) => g.gate)).toEqual(['plan', 'push', 'switch', 'cleanup']);
+      expect(result.status.phases.filter((p) => p.status === 'done').map((p) => p.name)).toEqual([
+        'plan',
+        'trustpoint',
+        'export',
+        'trust-import',
+        'gateway',
+        'rollout',
+        'switch',
+        'soak',
+      ]);
+    } finally {
+      await lab.close();
+      await connection.close();
+      await native.close().catch(() => undefined);
+    }
+  }, 300_000);
+});
