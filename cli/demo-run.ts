@@ -13,21 +13,29 @@ import { rolloverStatus, rolloverWorkflow } from '../workflows/rollover';
 import type { RolloverInput, RolloverResult, RolloverStatus } from '../workflows/rollover-types';
 import { EXIT_FAILURE, EXIT_OK, printJson } from './exit';
 import { renderReport } from './report';
+import { createServer } from 'node:net';
 import { DevServer, freePort, startDevServer } from './temporal-dev-server';
 import { temporalTarget, workflowUiUrl } from './temporal-client';
 
-async function uiPortFor(requested: number | undefined): Promise<number> {
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** The usual port when it is free (so `certroll` in another terminal finds the server without settings), else any. */
+async function portFor(usual: number, requested?: number): Promise<number> {
   if (requested) return requested;
-  // The UI's usual port when it is free, else any free port.
-  const probe = await import('node:net').then(
-    (net) =>
-      new Promise<boolean>((resolve) => {
-        const srv = net.createServer();
-        srv.once('error', () => resolve(false));
-        srv.listen(8233, '127.0.0.1', () => srv.close(() => resolve(true)));
-      }),
-  );
-  return probe ? 8233 : freePort();
+  return (await portIsFree(usual)) ? usual : freePort();
+}
+
+/** The command a user types in a second terminal; it names the server when that is not the default one. */
+function approveCommand(address: string, workflowId: string, gate: string): string {
+  const who = process.env.USER || 'your-name';
+  const prefix = address === '127.0.0.1:7233' ? '' : `TEMPORAL_ADDRESS=${address} `;
+  return `${prefix}npx certroll approve '${workflowId}' --gate ${gate} --by ${who}`;
 }
 
 function demoInput(
@@ -59,6 +67,7 @@ function say(json: boolean | undefined, text: string): void {
 async function follow(
   handle: WorkflowHandle<typeof rolloverWorkflow>,
   namespace: string,
+  address: string,
   json: boolean | undefined,
 ): Promise<RolloverResult> {
   const ui = workflowUiUrl(namespace, handle.workflowId);
@@ -88,7 +97,7 @@ async function follow(
           `\n  ⏸  gate "${s.gate.gate}" is waiting: ${s.gate.question}\n` +
             (s.gate.approvalBlockedBy.length ? `     blocked: ${s.gate.approvalBlockedBy.join('; ')}\n` : '') +
             `     Web UI: ${ui}\n       → More Actions → Send an Update → decide, with:\n       ${s.gate.example.replace('your-name', process.env.USER || 'your-name')}\n` +
-            `     or in another terminal:\n       npx certroll approve '${handle.workflowId}' --gate ${s.gate.gate} --by ${process.env.USER || 'your-name'}\n`,
+            `     or in another terminal:\n       ${approveCommand(address, handle.workflowId, s.gate.gate)}\n`,
         );
       }
     }
@@ -105,9 +114,10 @@ export async function runDemo(f: DemoFlags): Promise<number> {
   if (process.env.TEMPORAL_ADDRESS) {
     ({ address, namespace } = temporalTarget());
   } else {
-    const uiPort = await uiPortFor(f.uiPort);
+    const uiPort = await portFor(8233, f.uiPort);
+    const port = await portFor(7233);
     say(f.json, 'starting an embedded Temporal dev server…');
-    server = await startDevServer({ uiPort });
+    server = await startDevServer({ uiPort, port });
     address = server.address;
     namespace = server.namespace;
     process.env.CERTROLL_UI_URL ??= server.uiUrl;
@@ -134,7 +144,7 @@ export async function runDemo(f: DemoFlags): Promise<number> {
         rolloverStartOptions(input, taskQueue, 'FAIL', { phonesInScope: f.phones }),
       );
       say(f.json, `rollover ${handle.workflowId} started\n  Web UI: ${workflowUiUrl(namespace, handle.workflowId)}`);
-      const result = await follow(handle, namespace, f.json);
+      const result = await follow(handle, namespace, address, f.json);
       const s = result.status;
       const newHash = s.artifacts.newCert?.sha1Base64;
       const phones = lab.cucm.state().phones;
