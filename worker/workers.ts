@@ -17,7 +17,6 @@ import { DEFAULT_TASK_QUEUE, taskQueues } from '../workflows/rollover-types';
 
 export { DEFAULT_TASK_QUEUE };
 
-
 export interface CertrollWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
   namespace: string;
