@@ -85,6 +85,41 @@ describe('rollover resilience', () => {
     }
   });
 
+  it('rollback at the switch gate after the rollout: gateway, trust store, ASA and phone configs back to the old certificate', async () => {
+    const rig = await rolloverRig(t, { phones: 10 }, { gates: { plan: 'auto', push: 'auto' } });
+    try {
+      const before = rig.lab.snapshot();
+      const result = await rig.workers.runUntil(async () => {
+        const handle = await rig.start();
+        const atSwitch = await waitForGate(handle, 'switch');
+        expect(atSwitch.coverage).toMatchObject({ inScope: 10, verified: 10, registered: 10 });
+        await decideGate(handle, 'switch', 'rollback', { comment: 'change window closed' });
+        return (await handle.result()) as RolloverResult;
+      });
+      expect(result.outcome).toBe('rolled-back');
+      const after = rig.lab.snapshot();
+      expect(after.cucm.gateways).toEqual(before.cucm.gateways);
+      expect(after.cucm.trust).toEqual(before.cucm.trust);
+      expect(after.asa.trustpoints).toEqual(before.asa.trustpoints);
+      expect(after.asa.keys).toEqual(before.asa.keys);
+      // The phones that got the two-hash config were re-applied: their configs carry the old hash only again.
+      const oldHash = result.status.artifacts.oldCert!.sha1Base64;
+      const newHash = result.status.artifacts.newCert!.sha1Base64;
+      for (const p of after.cucm.phones) {
+        const xml = rig.lab.cucm.readFile(`${p.name}.cnf.xml`)!.toString();
+        expect(xml).toContain(oldHash);
+        expect(xml).not.toContain(newHash);
+        expect(p.status).toBe('Registered');
+      }
+      const restore = rig.lab.cucm.requestLog.filter(
+        (r) => r.operation === 'applyPhone' || r.operation === 'doDeviceReset',
+      );
+      expect(restore.length).toBeGreaterThanOrEqual(20);
+    } finally {
+      await rig.close();
+    }
+  });
+
   it('crash safety: a worker stopped mid-rollout, a new one finishes; no duplicate trustpoint, upload or gateway update', async () => {
     const rig = await rolloverRig(
       t,
