@@ -19,7 +19,8 @@ export default async function globalSetup(): Promise<void> {
     workflowsPath: require.resolve('./all-workflows'),
     logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
   });
-  const bundlePath = path.join(outDir, 'workflow-bundle.js');
+  // One file per jest process, so two runs side by side never load each other's bundle.
+  const bundlePath = path.join(outDir, `workflow-bundle.${process.pid}.js`);
   writeFileSync(bundlePath, bundle.code);
   process.env.CERTROLL_TEST_WORKFLOW_BUNDLE = bundlePath;
   try {
