@@ -654,8 +654,10 @@ class Rollover {
       example?: Record<string, string>;
     } = {},
   ): Promise<GateRecord> {
-    // After continue-as-new the new run walks the same path: a gate already approved stays approved.
-    const passed = name !== 'failure' && this.gates.log.find((r) => r.gate === name && r.decision === 'approve');
+    // After continue-as-new or a retried phase, a gate already approved stays approved. Not `failure` (every
+    // failure is its own question) and not `signed-cert`: its PEM is not in the log, so a retry asks for it again.
+    const reusable = name !== 'failure' && name !== 'signed-cert';
+    const passed = reusable && this.gates.log.find((r) => r.gate === name && r.decision === 'approve');
     if (passed) return passed;
     const blocked = extra.approvalBlockedBy ?? [];
     const automatic = blocked.length === 0 && (policy === 'auto' || (policy === 'auto-if-full' && this.fullCoverage()));

@@ -20,7 +20,7 @@ describe('rollover resilience', () => {
     await t?.close();
   });
 
-  it('CSR mode: waits at signed-cert; a bad PEM and a PEM for another key are refused; the right one moves on', async () => {
+  it('CSR mode: waits at signed-cert; a bad PEM and a PEM for another key are refused; an import refused by the ASA and retried asks for the PEM again', async () => {
     const rig = await rolloverRig(t, { phones: 5 }, { certificateMode: 'csr' });
     const ca = createTestCa('Example Issuing CA');
     try {
@@ -41,9 +41,25 @@ describe('rollover resilience', () => {
         expect((await handle.query(rolloverStatus)).gateLog.map((g) => g.gate)).toEqual(['plan']);
 
         expect(rig.lab.asa.state().trustpoints.some((tp) => tp.pendingCsr)).toBe(true);
-        const record = await send(ca.sign(csrPem) + ca.certPem);
+        // The ASA refuses the import once (AAA command authorization): gate failure; `retry` asks for the PEM again.
+        rig.lab.asa.faults.authorizationFails = /^crypto ca import /;
+        const signed = ca.sign(csrPem) + ca.certPem;
+        const record = await send(signed);
         expect(record).toMatchObject({ gate: 'signed-cert', decision: 'approve', by: 'jest' });
+        const failure = await waitForGate(handle, 'failure');
+        expect(failure.lastError).toMatch(/Command authorization failed/);
+        rig.lab.asa.faults.authorizationFails = undefined;
+        await decideGate(handle, 'failure', 'retry');
+        const again = await waitForGate(handle, 'signed-cert');
+        expect(again.artifacts.csrPem).toBe(csrPem);
+        await send(signed);
         const atPush = await waitForGate(handle, 'push');
+        expect(atPush.gateLog.map((g) => `${g.gate}:${g.decision}`)).toEqual([
+          'plan:approve',
+          'signed-cert:approve',
+          'failure:retry',
+          'signed-cert:approve',
+        ]);
         expect(atPush.artifacts.newCert?.issuerRfc2253).toContain('Example Issuing CA');
         await decideGate(handle, 'push', 'rollback');
         expect(((await handle.result()) as RolloverResult).outcome).toBe('rolled-back');
