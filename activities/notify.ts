@@ -1,6 +1,6 @@
 /**
- * Notifications: one JSON POST per configured webhook, carrying a Slack- and Teams-compatible `text` field plus the
- * structured event. Delivery is resumable (heartbeat records which webhooks got it), so a retry never sends twice.
+ * Notifications: one JSON POST per configured webhook, in the webhook's `format`: `json` (the structured event with
+ * a `text` field), `slack` (`{text}`) or `teams` (a message with one Adaptive Card of text blocks). Delivery is resumable (heartbeat records which webhooks got it), so a retry never sends twice.
  * The workflow treats a final failure as a log line: a broken webhook never fails a rollover.
  */
 import { activityInfo, heartbeat, log } from '@temporalio/activity';
@@ -32,6 +32,8 @@ export interface NotificationEvent {
   newCertSha1Hex?: string;
   newCertSha1Base64?: string;
   notAfter?: string;
+  /** Which certificate an expiring-soon event is about: absent for the presented one, else the Phone-VPN-trust entry. */
+  certificate?: string;
 }
 
 export interface NotificationPayload extends NotificationEvent {
@@ -58,6 +60,38 @@ export function buildPayload(event: NotificationEvent, uiBase: string, now = new
   return { ...event, text: parts.join('\n'), uiUrl: link, approveCommand, at: now.toISOString() };
 }
 
+export type WebhookFormat = 'json' | 'slack' | 'teams';
+
+/** Slack mrkdwn treats these three as control characters. */
+function slackEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The body POSTed to a webhook of the given format. */
+export function webhookBody(payload: NotificationPayload, format: WebhookFormat): unknown {
+  if (format === 'slack') return { text: slackEscape(payload.text) };
+  if (format === 'teams') {
+    // Teams webhooks (Workflows, and the older Incoming Webhook connector) accept an Adaptive Card attachment.
+    return {
+      type: 'message',
+      summary: payload.text.split('\n')[0],
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.card.adaptive',
+          contentUrl: null,
+          content: {
+            $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+            type: 'AdaptiveCard',
+            version: '1.2',
+            body: payload.text.split('\n').map((line) => ({ type: 'TextBlock', text: line, wrap: true })),
+          },
+        },
+      ],
+    };
+  }
+  return payload;
+}
+
 export function createNotifyActivities(deps: ActivityDeps, opts: { uiBase?: string; timeoutMs?: number } = {}) {
   const uiBase =
     opts.uiBase ?? deps.inventory.temporal?.uiUrl ?? process.env.CERTROLL_UI_URL ?? 'http://127.0.0.1:8233';
@@ -73,7 +107,7 @@ export function createNotifyActivities(deps: ActivityDeps, opts: { uiBase?: stri
         const url =
           hook.url.startsWith('env:') || hook.url.startsWith('file:') ? deps.resolveSecret(hook.url) : hook.url;
         try {
-          await axios.post(url, payload, {
+          await axios.post(url, webhookBody(payload, hook.format ?? 'json'), {
             timeout: opts.timeoutMs ?? 10_000,
             headers: { 'content-type': 'application/json' },
           });

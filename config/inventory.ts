@@ -99,6 +99,7 @@ export const WebhookSchema = z
   .object({
     /** An http(s) URL, or a secret reference to one (Slack/Teams webhook URLs are credentials). */
     url: z.union([httpUrl, secretRef]),
+    /** json: the structured event plus `text`; slack: `{text}`; teams: a message with an Adaptive Card of the text. */
     format: z.enum(['json', 'slack', 'teams']).default('json'),
   })
   .strict();

@@ -6,6 +6,7 @@ import { isCancellation, proxyActivities, setCurrentDetails, workflowInfo } from
 import type { DoctorActivities, DoctorFacts, DoctorReport, PresentedCert } from '../activities/doctor';
 import { asaActivities, axlActivities, tftpActivities } from './proxies';
 import { failureOf } from './failures';
+import { trustedHash } from './trusted-hash';
 
 export interface DoctorInput {
   asa: string;
@@ -67,17 +68,6 @@ async function readConfigs(
         out.examples.push(`${p.name}: ${p.state}${p.detail ? ` (${p.detail})` : ''}`);
   }
   return out;
-}
-
-/**
- * The hash phones must carry for what the ASA presents: the leaf's, or — when CUCM trusts the issuing CA instead
- * (root-CA trust mode) — the CA's.
- */
-function trustedHash(cucm: NonNullable<DoctorFacts['cucm']['state']>, presented: PresentedCert): string {
-  const listed = new Set(cucm.gateway.certificates.map((c) => c.sha1Base64));
-  if (listed.has(presented.sha1Base64)) return presented.sha1Base64;
-  const issuer = cucm.trust.find((t) => t.subjectName === presented.issuerRfc2253 && listed.has(t.sha1Base64));
-  return issuer?.sha1Base64 ?? presented.sha1Base64;
 }
 
 export async function doctorWorkflow(input: DoctorInput): Promise<DoctorReport> {

@@ -11,6 +11,7 @@ import { Notifier } from './notifier';
 import { asaActivities, axlActivities } from './proxies';
 import type { RolloverInput } from './rollover-types';
 import { describeFailure } from './failures';
+import { trustedHash } from './trusted-hash';
 
 export interface ExpiryWatchInput {
   /** Renew this many days before notAfter; default max(30 days, a third of the certificate's lifetime). */
@@ -43,14 +44,33 @@ export interface ExpiryWatchResult {
 
 const DAY = 86_400_000;
 
-/** Renewal lead time: the configured days, else max(30 days, a third of the lifetime). */
+/**
+ * Renewal lead time: the configured days, else max(30 days, a third of the lifetime). Pure (unit-tested); also the
+ * horizon for Phone-VPN-trust entries. Without a usable notBefore the lifetime is unknown and 30 days applies.
+ */
 export function renewBeforeMs(notBefore: string | undefined, notAfter: string, configuredDays?: number): number {
   if (configuredDays !== undefined) return configuredDays * DAY;
   const lifetime = notBefore ? Date.parse(notAfter) - Date.parse(notBefore) : 0;
-  return Math.max(30 * DAY, lifetime / 3);
+  return Math.max(30 * DAY, Number.isFinite(lifetime) ? lifetime / 3 : 0);
 }
 
-async function watchTarget(t: WatchTarget, input: ExpiryWatchInput, notifier: Notifier): Promise<WatchFinding> {
+/** True when a certificate valid until notAfter is inside its renewal window at `now` (epoch ms). */
+export function renewalDue(
+  notBefore: string | undefined,
+  notAfter: string,
+  now: number,
+  configuredDays?: number,
+): boolean {
+  return Date.parse(notAfter) - now < renewBeforeMs(notBefore, notAfter, configuredDays);
+}
+
+async function watchTarget(
+  t: WatchTarget,
+  input: ExpiryWatchInput,
+  notifier: Notifier,
+  /** Phone-VPN-trust entries already reported in this run (`cluster/sha1`): gateways of one cluster share a store. */
+  trustReported: Set<string>,
+): Promise<WatchFinding> {
   const asa = asaActivities(t.asa);
   const axl = axlActivities(t.cluster);
   const finding: WatchFinding = { ...t, renewDue: false, drift: false, trustExpiringSoon: [] };
@@ -74,14 +94,12 @@ async function watchTarget(t: WatchTarget, input: ExpiryWatchInput, notifier: No
   if (notAfter) {
     recordCertificateExpiry({ asa: t.asa, gateway: t.gateway, certificate: 'presented' }, notAfter);
     finding.daysLeft = Math.floor((Date.parse(notAfter) - now) / DAY);
-    finding.renewDue = Date.parse(notAfter) - now < renewBeforeMs(notBefore, notAfter, input.renewBeforeDays);
+    finding.renewDue = renewalDue(notBefore, notAfter, now, input.renewBeforeDays);
   }
+  // Drift: the gateway lists neither the presented leaf nor (root-CA trust mode) the CA that issued it.
+  const trusted = trustedHash(cucm, probe.presented);
   const listed = new Set(cucm.gateway.certificates.map((c) => c.sha1Base64));
-  finding.drift = !listed.has(probe.presented.sha1Base64);
-  const horizon = now + (input.renewBeforeDays ?? 30) * DAY;
-  finding.trustExpiringSoon = cucm.trust
-    .filter((e) => e.notAfter && Date.parse(e.notAfter) < horizon)
-    .map((e) => `${e.subjectName} (${e.notAfter})`);
+  finding.drift = !listed.has(trusted);
   if (finding.drift) {
     notifier.send({
       kind: 'drift',
@@ -117,6 +135,26 @@ async function watchTarget(t: WatchTarget, input: ExpiryWatchInput, notifier: No
       });
     }
   }
+  for (const e of cucm.trust) {
+    if (!e.notAfter) continue;
+    const entry = e.certificateName ?? e.commonName ?? e.subjectName;
+    recordCertificateExpiry({ asa: t.asa, gateway: t.gateway, certificate: `trust:${entry}` }, e.notAfter);
+    if (!renewalDue(e.notBefore, e.notAfter, now, input.renewBeforeDays)) continue;
+    finding.trustExpiringSoon.push(`${e.subjectName} (${e.notAfter})`);
+    // The presented leaf's own entry is the renewal above; an entry shared by several gateways is reported once.
+    const key = `${t.cluster}/${e.sha1Base64}`;
+    if (e.sha1Base64 === probe.presented.sha1Base64 || trustReported.has(key)) continue;
+    trustReported.add(key);
+    const days = Math.floor((Date.parse(e.notAfter) - now) / DAY);
+    notifier.send({
+      kind: 'expiring-soon',
+      asa: t.asa,
+      gateway: t.gateway,
+      certificate: entry,
+      notAfter: e.notAfter,
+      message: `Phone-VPN-trust certificate ${entry} (${e.subjectName}) on CUCM ${t.cluster} expires ${e.notAfter} (${days} days)${e.sha1Base64 === trusted ? `: phones of ${t.gateway} trust ${t.asa} through it` : ''}`,
+    });
+  }
   return finding;
 }
 
@@ -128,9 +166,10 @@ export async function expiryWatchWorkflow(input: ExpiryWatchInput = {}): Promise
   const notifier = new Notifier();
   const targets = await inventory.listWatchTargets();
   const findings: WatchFinding[] = [];
+  const trustReported = new Set<string>();
   for (const t of targets) {
     try {
-      findings.push(await watchTarget(t, input, notifier));
+      findings.push(await watchTarget(t, input, notifier, trustReported));
     } catch (err) {
       if (isCancellation(err)) throw err;
       // One unreachable headend must not hide the others.

@@ -135,10 +135,13 @@ export function registerSchedule(program: Command): void {
               workflowId: a.action.workflow.workflowId,
             })),
             numActionsTaken: d.info.numActionsTaken,
+            /** Watch runs still going (overlap SKIP: while one runs, due or triggered runs are skipped). */
+            running: d.info.runningActions.map((a) => a.workflow.workflowId),
+            numActionsSkippedOverlap: d.info.numActionsSkippedOverlap,
           };
           if (f.json) return printJson(summary);
           process.stdout.write(
-            `${summary.scheduleId}: ${summary.paused ? 'PAUSED' : 'active'}, overlap ${summary.overlap}\n  next: ${summary.nextActionTimes.join(', ') || '-'}\n  runs: ${summary.numActionsTaken}\n`,
+            `${summary.scheduleId}: ${summary.paused ? 'PAUSED' : 'active'}, overlap ${summary.overlap}\n  next: ${summary.nextActionTimes.join(', ') || '-'}\n  runs: ${summary.numActionsTaken} (running ${summary.running.length}, skipped for overlap ${summary.numActionsSkippedOverlap})\n`,
           );
         }),
       ),

@@ -8,6 +8,7 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NotificationPayload } from '../../activities/notify';
 import { createWatchSchedule } from '../../cli/commands/schedule';
+import { createLabCa } from '../../lab/asa';
 import { expiryWatchWorkflow, ExpiryWatchResult } from '../../workflows/expiry-watch';
 import { rolloverStatus } from '../../workflows/rollover';
 import { rolloverWorkflowId } from '../../workflows/rollover-types';
@@ -146,6 +147,18 @@ describe('expiry watch, schedule and notifications', () => {
           `certroll decide '${finding.rollover!.workflowId}' --json '{"gate":"plan","decision":"approve","by":"your-name"}'`,
         );
         expect(hooks.failed).toBeGreaterThan(1);
+
+        // Exactly once each, although the broken webhook made every delivery retry: wait until the watch runs are
+        // over (they flush their notifications) and the rollover has no notification left in flight.
+        await until(async () =>
+          ((await rollover.describe()).raw.pendingActivities ?? []).length === 0 ? true : undefined,
+        );
+        const mine = hooks.received.filter((n) => n.asa === rig.input.asa);
+        const keys = mine.map((n) => [n.kind, n.workflowId, n.gate ?? '', n.certificate ?? ''].join(' '));
+        expect(keys.length).toBeGreaterThanOrEqual(3);
+        expect(new Set(keys).size).toBe(keys.length);
+        for (const kind of ['rollover-started', 'gate-waiting', 'expiring-soon'])
+          expect(mine.filter((n) => n.kind === kind && n.workflowId === finding.rollover!.workflowId)).toHaveLength(1);
         await rollover.terminate('test done');
       });
     } finally {
@@ -176,6 +189,45 @@ describe('expiry watch, schedule and notifications', () => {
       ]);
       const drift = await until(() => hooks.received.find((n) => n.kind === 'drift' && n.asa === rig.input.asa));
       expect(drift.text).toMatch(/does not list: VPN phones cannot connect/);
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('root-CA trust mode: the gateway lists the issuing CA, not the leaf — no drift; the CA expiring soon is notified', async () => {
+    // A CA with 20 days left: inside its renewal window (30 days), while the leaf it issued has 200 days.
+    const ca = await createLabCa('Example Expiring Root CA', 20);
+    const rig = await rolloverRig(t, {
+      phones: 3,
+      webhooks: [hooks.url],
+      asa: {
+        initialTrustpoint: {
+          name: 'VPN-CURRENT',
+          cn: 'vpn.lab.certroll.test',
+          fqdn: 'vpn.lab.certroll.test',
+          signedBy: ca,
+          notAfter: new Date(Date.now() + 200 * 86_400_000),
+        },
+      },
+    });
+    try {
+      rig.lab.cucm.seedTrustCertificate(ca.pem);
+      rig.lab.cucm.setGatewayCertificatesDirect([ca.pem]);
+      const watchId = `watch-${randomUUID()}`;
+      const result = await rig.workers.runUntil(() =>
+        t.client.workflow.execute(expiryWatchWorkflow, { workflowId: watchId, taskQueue: rig.taskQueue, args: [{}] }),
+      );
+      expect(result.findings).toEqual([
+        expect.objectContaining({ gateway: rig.input.gateway, drift: false, renewDue: false, daysLeft: 199 }),
+      ]);
+      expect(result.findings[0].trustExpiringSoon).toEqual([expect.stringMatching(/CN=Example Expiring Root CA.* \(/)]);
+      // The run is over, so its notifications were delivered (or given up): each arrived once, none about drift.
+      const mine = hooks.received.filter((n) => n.asa === rig.input.asa);
+      expect(mine.map((n) => n.kind)).toEqual(['expiring-soon']);
+      expect(mine[0]).toMatchObject({ workflowId: watchId, certificate: 'Example_Expiring_Root_CA.pem' });
+      expect(mine[0].text).toMatch(
+        /Phone-VPN-trust certificate Example_Expiring_Root_CA\.pem .* expires .* \(19 days\): phones of GW-\S+ trust asa-\S+ through it/,
+      );
     } finally {
       await rig.close();
     }
