@@ -95,8 +95,13 @@ export class RolloverState {
     this.compensations.unshift(c);
   }
 
+  /** One entry per phone: a wave that is retried replaces its phones' earlier reasons. */
   addFailures(list: PhoneFailure[]): void {
-    for (const f of list) if (this.failures.length < MAX_FAILURES_KEPT) this.failures.push(f);
+    for (const f of list) {
+      const known = this.failures.findIndex((k) => k.name === f.name);
+      if (known >= 0) this.failures[known] = f;
+      else if (this.failures.length < MAX_FAILURES_KEPT) this.failures.push(f);
+    }
   }
 
   carry(gates: Gates): RolloverCarry {
@@ -116,6 +121,8 @@ export class RolloverState {
   status(gates: Gates): RolloverStatus {
     const { pem: _oldPem, ...oldCert } = this.artifacts.oldCert ?? ({} as NonNullable<RolloverArtifacts['oldCert']>);
     const { pem: _newPem, ...newCert } = this.artifacts.newCert ?? ({} as NonNullable<RolloverArtifacts['newCert']>);
+    const gate = gates.openGate;
+    const current = this.current();
     return {
       workflowId: this.workflowId,
       asa: this.input.asa,
@@ -123,10 +130,13 @@ export class RolloverState {
       gateway: this.input.gateway,
       certificateMode: this.options.certificateMode,
       dryRun: this.options.dryRun,
-      phase: this.current(),
+      phase: current,
       outcome: this.outcome,
-      phases: this.phases.map((p) => ({ ...p })),
-      gate: gates.openGate,
+      // The phase held by an open gate shows as waiting (the gate decides whether it runs).
+      phases: this.phases.map((p) =>
+        gate && p.name === current && p.status === 'pending' ? { ...p, status: 'waiting' as PhaseStatus } : { ...p },
+      ),
+      gate,
       gateLog: [...gates.log],
       findings: this.findings,
       // Certificate PEMs stay out of the status to keep it readable (hashes and names are there); the CSR stays in,
@@ -165,6 +175,11 @@ export class RolloverState {
     lines.push(
       `**Coverage:** ${c.inScope} in scope · ${c.applied} applied · ${c.verified} verified · ${c.registered} registered · ${c.failed} failed · waves ${c.wavesDone}/${c.wavesTotal}`,
     );
+    if (s.gateLog.length > 0) {
+      lines.push('', '**Decisions**', '', '| Gate | Decision | By | At | Comment |', '|---|---|---|---|---|');
+      for (const g of s.gateLog)
+        lines.push(`| ${g.gate} | ${g.decision} | ${escapeCell(g.by)} | ${g.at} | ${escapeCell(g.comment ?? '')} |`);
+    }
     if (s.artifacts.newCert)
       lines.push(
         '',

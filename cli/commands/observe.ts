@@ -1,21 +1,10 @@
 /** `certroll status`, `watch` and `list`: what a rollover is doing, from the terminal. */
 import { Command } from 'commander';
-import { WorkflowExecutionDescription } from '@temporalio/client';
-import { rolloverStatus } from '../../workflows/rollover';
 import { CertrollAsa, CertrollGateway, CertrollPhase } from '../../workflows/search-attributes';
-import type { RolloverResult, RolloverStatus } from '../../workflows/rollover-types';
 import { printJson, runCommand } from '../exit';
 import { renderStatus } from '../render-status';
-import { connectTemporal, normaliseWorkflowId, workflowUiUrl } from '../temporal-client';
-
-/** Status of a running rollover (query) or of a finished one (its result). */
-async function readStatus(t: Awaited<ReturnType<typeof connectTemporal>>, id: string): Promise<RolloverStatus> {
-  const handle = t.client.workflow.getHandle(normaliseWorkflowId(id));
-  const desc: WorkflowExecutionDescription = await handle.describe();
-  if (desc.status.name === 'RUNNING') return handle.query(rolloverStatus);
-  if (desc.status.name === 'COMPLETED') return ((await handle.result()) as RolloverResult).status;
-  throw new Error(`workflow ${desc.workflowId} is ${desc.status.name}`);
-}
+import { readStatus } from '../read-status';
+import { connectTemporal, workflowUiUrl } from '../temporal-client';
 
 export function registerObserve(program: Command): void {
   program
@@ -27,7 +16,7 @@ export function registerObserve(program: Command): void {
       runCommand(async (id: string, f: { json?: boolean }) => {
         const t = await connectTemporal();
         try {
-          const s = await readStatus(t, id);
+          const s = await readStatus(t.client, id);
           if (f.json) return printJson(s);
           process.stdout.write(`${renderStatus(s)}\n  Web UI: ${workflowUiUrl(t.namespace, s.workflowId)}\n`);
         } finally {
@@ -48,7 +37,7 @@ export function registerObserve(program: Command): void {
         try {
           let last = '';
           for (;;) {
-            const s = await readStatus(t, id);
+            const s = await readStatus(t.client, id);
             const text = renderStatus(s);
             if (text !== last) process.stdout.write(`\n${text}\n`);
             last = text;

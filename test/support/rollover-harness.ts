@@ -83,6 +83,12 @@ export async function waitForGate(handle: WorkflowHandle, gate: string, timeoutM
   );
 }
 
+/** The markdown the Web UI shows as the workflow's current details (the SDK's built-in metadata query). */
+export async function currentDetails(handle: WorkflowHandle): Promise<string> {
+  const metadata = await handle.query<{ currentDetails?: string | null }>('__temporal_workflow_metadata');
+  return metadata.currentDetails ?? '';
+}
+
 export async function decideGate(
   handle: WorkflowHandle,
   gate: string,

@@ -2,6 +2,8 @@
  * The rollover when things go wrong: CSR mode with bad certificates pasted at the gate, phones that reject the new
  * certificate after the switch (automatic revert), and a worker that dies in the middle of the rollout.
  */
+import { WorkflowFailedError } from '@temporalio/client';
+import { readStatus } from '../../cli/read-status';
 import { decide } from '../../workflows/messages';
 import { rolloverStatus } from '../../workflows/rollover';
 import type { RolloverResult } from '../../workflows/rollover-types';
@@ -10,6 +12,14 @@ import { resolveSecret } from '../../worker/secrets';
 import { createTestCa, createTestCsr } from '../support/pki';
 import { decideGate, rolloverRig, waitForGate } from '../support/rollover-harness';
 import { connectTestTemporal, TestTemporal, updateRejection, workflowBundle } from '../support/temporal';
+
+async function until(check: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 describe('rollover resilience', () => {
   let t: TestTemporal;
@@ -70,19 +80,14 @@ describe('rollover resilience', () => {
   });
 
   it('phones that reject the new certificate after the switch: automatic revert, gate failure, phones back', async () => {
-    const rig = await rolloverRig(t, { phones: 20 }, { gates: { plan: 'auto', push: 'auto', switch: 'auto' } });
+    const rig = await rolloverRig(t, { phones: 20 }, { gates: { plan: 'auto', push: 'auto' } });
     try {
       await rig.workers.runUntil(async () => {
         const handle = await rig.start();
-        const atSwitchPhase = await (async () => {
-          for (;;) {
-            const s = await handle.query(rolloverStatus);
-            if (s.phase === 'switch' || s.gate) return s;
-            await new Promise((r) => setTimeout(r, 200));
-          }
-        })();
+        const atSwitchGate = await waitForGate(handle, 'switch');
         // Old firmware that cannot use the new certificate: every phone refuses it at the next handshake.
-        rig.lab.fleet.rejectCertificate(atSwitchPhase.artifacts.newCert!.sha1Base64);
+        rig.lab.fleet.rejectCertificate(atSwitchGate.artifacts.newCert!.sha1Base64);
+        await decideGate(handle, 'switch');
         const failure = await waitForGate(handle, 'failure');
         expect(failure.lastError).toMatch(/automatic revert to trustpoint VPN-CURRENT/);
         expect(rig.lab.snapshot().asa.bindings).toContainEqual(
@@ -131,6 +136,65 @@ describe('rollover resilience', () => {
         (r) => r.operation === 'applyPhone' || r.operation === 'doDeviceReset',
       );
       expect(restore.length).toBeGreaterThanOrEqual(20);
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('cancel (the Web UI button) means rollback: the run ends cancelled, devices are back, status shows what was undone', async () => {
+    const rig = await rolloverRig(t, { phones: 5 }, { gates: { plan: 'auto' } });
+    try {
+      const before = rig.lab.snapshot();
+      await rig.workers.runUntil(async () => {
+        const handle = await rig.start();
+        const atPush = await waitForGate(handle, 'push');
+        expect(atPush.phases.find((p) => p.name === 'gateway')?.status).toBe('done');
+        await handle.cancel();
+        await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+        expect((await handle.describe()).status.name).toBe('CANCELLED');
+        // `certroll status` on the closed run: the query, answered by the worker from history.
+        const status = await readStatus(t.client, handle.workflowId);
+        expect(status.outcome).toBe('rolled-back');
+        expect(status.phases.filter((p) => p.status === 'rolled-back').map((p) => p.name)).toEqual(
+          expect.arrayContaining(['trustpoint', 'trust-import', 'gateway']),
+        );
+      });
+      const after = rig.lab.snapshot();
+      expect(after.cucm.gateways).toEqual(before.cucm.gateways);
+      expect(after.cucm.trust).toEqual(before.cucm.trust);
+      expect(after.asa.trustpoints).toEqual(before.asa.trustpoints);
+      expect(after.asa.keys).toEqual(before.asa.keys);
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('stop the line: a wave above the failure threshold opens gate failure before the next wave; a retry lists each phone once', async () => {
+    const rig = await rolloverRig(
+      t,
+      { phones: 20, fleet: { neverReturnShare: 1 } },
+      { gates: { plan: 'auto', push: 'auto' }, waveSize: 10, registrationTimeout: '6 seconds' },
+    );
+    try {
+      await rig.workers.runUntil(async () => {
+        const handle = await rig.start();
+        const applied = () => rig.lab.cucm.requestLog.filter((r) => r.operation === 'applyPhone').length;
+        const stopped = await waitForGate(handle, 'failure');
+        expect(stopped.lastError).toMatch(/rollout wave 1\/2: 10 of 10 phones failed .*line stopped/);
+        expect(stopped.coverage.wavesDone).toBe(0);
+        expect(applied()).toBe(10); // wave 2 never started
+        expect(stopped.failures.map((f) => f.name)).toHaveLength(10);
+
+        await decideGate(handle, 'failure', 'retry');
+        await until(() => applied() === 20);
+        const again = await waitForGate(handle, 'failure');
+        expect(again.lastError).toMatch(/line stopped/);
+        expect(new Set(again.failures.map((f) => f.name)).size).toBe(10);
+        expect(again.failures).toHaveLength(10);
+        await decideGate(handle, 'failure', 'abort');
+        expect(((await handle.result()) as RolloverResult).outcome).toBe('aborted');
+        expect(applied()).toBe(20);
+      });
     } finally {
       await rig.close();
     }

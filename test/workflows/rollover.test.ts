@@ -5,9 +5,10 @@
 import { rolloverStatus } from '../../workflows/rollover';
 import type { RolloverResult } from '../../workflows/rollover-types';
 import { maybeRecordHistory } from '../support/histories';
-import { decideGate, rolloverRig, RolloverRig, waitForGate } from '../support/rollover-harness';
+import { currentDetails, decideGate, rolloverRig, RolloverRig, waitForGate } from '../support/rollover-harness';
 import { connectTestTemporal, TestTemporal, updateRejection } from '../support/temporal';
 import { decide } from '../../workflows/messages';
+import { webhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
 
 /** What must be identical after a rollback: ASA config, CUCM objects (registrations and logs aside). */
 function configOf(rig: RolloverRig) {
@@ -29,19 +30,27 @@ const READ_ONLY = /^(show |crypto ca export \S+ identity-certificate$|terminal p
 
 describe('rollover workflow on the real dev server and the lab', () => {
   let t: TestTemporal;
+  let hooks: WebhookReceiver;
   beforeAll(async () => {
     t = await connectTestTemporal();
+    hooks = await webhookReceiver();
   });
   afterAll(async () => {
+    await hooks?.close();
     await t?.close();
   });
 
+  /** What this rollover's webhook received, in order. */
+  const notificationsOf = (workflowId: string) => hooks.received.filter((n) => n.workflowId === workflowId);
+
   it('happy path: self-signed, 50 phones, host-ID check on, every gate approved through the Update', async () => {
-    const rig = await rolloverRig(t, { phones: 50, hostIdCheck: true });
+    const rig = await rolloverRig(t, { phones: 50, hostIdCheck: true, webhooks: [hooks.url] });
     try {
       const oldPem = rig.lab.asa.boundCertificatePem();
+      let workflowId = '';
       const result = await rig.workers.runUntil(async () => {
         const handle = await rig.start();
+        workflowId = handle.workflowId;
         const plan = await waitForGate(handle, 'plan');
         expect(plan.findings.filter((f) => f.severity === 'blocker')).toEqual([]);
         expect(plan.coverage.inScope).toBe(50);
@@ -70,8 +79,17 @@ describe('rollover workflow on the real dev server and the lab', () => {
         }
         expect(rig.lab.asa.boundCertificatePem()).not.toBe(oldPem);
 
+        // The Web UI's current details: the phase table, the decisions so far, the payload for the open gate.
+        const details = await currentDetails(handle);
+        expect(details).toMatch(/\| cleanup \| ⏸ waiting \|/);
+        expect(details).toMatch(/\| switch \| approve \| jest \|/);
+        expect(details).toContain('{"gate":"cleanup","decision":"approve","by":"your-name"}');
+
         await decideGate(handle, 'cleanup');
         const r: RolloverResult = await handle.result();
+        const done = await currentDetails(handle);
+        expect(done).toContain('**Outcome: completed**');
+        expect(done.match(/\| ✅ done \|/g)).toHaveLength(r.status.phases.length);
         await maybeRecordHistory(handle, 'rollover-happy-path');
         return r;
       });
@@ -88,6 +106,25 @@ describe('rollover workflow on the real dev server and the lab', () => {
         'switch:approve:jest',
         'cleanup:approve:jest',
       ]);
+      // Notifications: started, each gate waiting (with UI link and approve command), switched with both hash forms.
+      const sent = notificationsOf(workflowId);
+      expect(sent.map((n) => n.kind)).toEqual(
+        expect.arrayContaining(['rollover-started', 'gate-waiting', 'switched', 'completed']),
+      );
+      expect(sent.filter((n) => n.kind === 'gate-waiting').map((n) => n.gate)).toEqual([
+        'plan',
+        'push',
+        'switch',
+        'cleanup',
+      ]);
+      const pushWaiting = sent.find((n) => n.gate === 'push')!;
+      expect(pushWaiting.uiUrl).toContain(encodeURIComponent(workflowId));
+      expect(pushWaiting.approveCommand).toContain(`certroll decide '${workflowId}'`);
+      const newCert = result.status.artifacts.newCert!;
+      const switched = sent.find((n) => n.kind === 'switched')!;
+      expect(switched.text).toContain(newCert.sha1Hex);
+      expect(switched.text).toContain(newCert.sha1Base64);
+      expect(sent.filter((n) => n.kind === 'switched')).toHaveLength(1);
     } finally {
       await rig.close();
     }
@@ -137,7 +174,7 @@ describe('rollover workflow on the real dev server and the lab', () => {
   });
 
   it('a failure at the gateway step opens gate failure; rollback restores the start state', async () => {
-    const rig = await rolloverRig(t, { phones: 10 });
+    const rig = await rolloverRig(t, { phones: 10, webhooks: [hooks.url] });
     try {
       const before = configOf(rig);
       rig.lab.cucm.faults.axlFaultOn = {
@@ -159,6 +196,9 @@ describe('rollover workflow on the real dev server and the lab', () => {
       });
       expect(result.outcome).toBe('rolled-back');
       expect(configOf(rig)).toEqual(before);
+      const kinds = notificationsOf(result.status.workflowId).map((n) => n.kind);
+      expect(kinds).toEqual(expect.arrayContaining(['phase-failed', 'rolled-back']));
+      expect(kinds).not.toContain('switched');
       // The new trustpoint and its key were removed by label.
       expect(
         rig.lab.asa.commandLog.some((c) => /^crypto key zeroize rsa label CR-\d{8}-[0-9a-f]{4} noconfirm$/.test(c)),
