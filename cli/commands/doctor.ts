@@ -27,7 +27,7 @@ export function renderDoctor(r: DoctorReport): string {
   const lines = [`doctor ${r.asa} / ${r.gateway ?? '?'}: ${r.counts.blocker} blocker(s), ${r.counts.warn} warning(s)`];
   for (const f of r.findings) {
     lines.push(`${MARK[f.severity]} ${f.title}: ${f.message}`);
-    if (f.evidence) lines.push(`        evidence: ${f.evidence}`);
+    if (f.evidence) lines.push(`        evidence: ${f.evidence.replace(/\n/g, '\n                  ')}`);
     if (f.fix && f.severity !== 'ok') lines.push(`        fix: ${f.fix.replace(/\n/g, '\n             ')}`);
   }
   return lines.join('\n');
