@@ -90,11 +90,15 @@ function sameUrl(a: string, b: string): boolean {
   return a.toLowerCase().replace(/\/+$/, '') === b.toLowerCase().replace(/\/+$/, '');
 }
 
-/** The phone-cipher command in the syntax of the ASA's release: `ssl cipher` on 9.x, `ssl encryption` before. */
+/**
+ * The phone-cipher command in the syntax this ASA speaks: the one its running config already uses, else by release
+ * (`ssl cipher` replaced `ssl encryption` in 9.3(2); an unreadable version gets the modern form).
+ */
 export function phoneCipherFix(asa: Pick<AsaState, 'version' | 'ssl'>): string {
-  const v = parseAsaVersion(asa.version ?? '');
-  const eightX = v ? v.major < 9 : asa.ssl.cipherLines.some((l) => l.startsWith('ssl encryption'));
-  return eightX ? PHONE_CIPHER_FIX_8X : PHONE_CIPHER_FIX_9X;
+  if (asa.ssl.cipherLines.some((l) => l.startsWith('ssl cipher '))) return PHONE_CIPHER_FIX_9X;
+  if (asa.ssl.cipherLines.some((l) => l.startsWith('ssl encryption '))) return PHONE_CIPHER_FIX_8X;
+  const legacy = parseAsaVersion(asa.version ?? '') !== undefined && !versionAtLeast(asa.version ?? '', '9.3(2)');
+  return legacy ? PHONE_CIPHER_FIX_8X : PHONE_CIPHER_FIX_9X;
 }
 
 /** Whether a probe failure is the ASA refusing the offered suites (an alert) rather than no answer at all. */

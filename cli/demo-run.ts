@@ -9,9 +9,11 @@ import { projectRoot } from '../config/project-root';
 import { startLab } from '../lab';
 import { resolveSecret } from '../worker/secrets';
 import { createCertrollWorkers } from '../worker/workers';
+import { decide } from '../workflows/messages';
 import { rolloverStatus, rolloverWorkflow } from '../workflows/rollover';
 import type { RolloverInput, RolloverResult, RolloverStatus } from '../workflows/rollover-types';
 import { EXIT_FAILURE, EXIT_OK, printJson } from './exit';
+import { readStatus } from './read-status';
 import { renderReport } from './report';
 import { createServer } from 'node:net';
 import { DevServer, freePort, startDevServer } from './temporal-dev-server';
@@ -63,13 +65,21 @@ function say(json: boolean | undefined, text: string): void {
   if (!json) process.stdout.write(`${text}\n`);
 }
 
+/** With --auto-approve nobody watches: a failure is rolled back at once, so the demo ends (and exits 1). */
+async function rollBackFailure(handle: WorkflowHandle<typeof rolloverWorkflow>, s: RolloverStatus): Promise<void> {
+  await handle.executeUpdate(decide, {
+    args: [{ gate: 'failure', decision: 'rollback', by: 'certroll demo --auto-approve', comment: s.lastError }],
+  });
+}
+
 /** Follow the rollover; at each gate tell a first-time user exactly how to decide it. */
 async function follow(
   handle: WorkflowHandle<typeof rolloverWorkflow>,
   namespace: string,
   address: string,
-  json: boolean | undefined,
+  f: DemoFlags,
 ): Promise<RolloverResult> {
+  const json = f.json;
   const ui = workflowUiUrl(namespace, handle.workflowId);
   let lastPhase = '';
   let lastGate = '';
@@ -90,7 +100,11 @@ async function follow(
         say(json, `  phase ${s.phase}  (phones ${c.registered}/${c.inScope} registered, ${c.failed} failed)`);
       }
       const gateKey = s.gate ? `${s.gate.gate}@${s.gate.openedAt}` : '';
-      if (s.gate && gateKey !== lastGate) {
+      if (s.gate && gateKey !== lastGate && s.gate.gate === 'failure' && f.autoApprove) {
+        lastGate = gateKey;
+        say(json, `\n  ✗  ${s.lastError ?? 'a phase failed'}: rolling back (--auto-approve)\n`);
+        await rollBackFailure(handle, s);
+      } else if (s.gate && gateKey !== lastGate) {
         lastGate = gateKey;
         say(
           json,
@@ -125,6 +139,8 @@ export async function runDemo(f: DemoFlags): Promise<number> {
   }
   say(f.json, `starting the lab: ASA, CUCM, TFTP and ${f.phones} VPN phones on loopback…`);
   const lab = await startLab({ phones: f.phones });
+  if (f.failAt === 'gateway')
+    lab.cucm.faults.axlFaultOn = { operation: 'updateVpnGateway', code: 5003, message: 'Could not update VPN Gateway' };
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
@@ -144,16 +160,26 @@ export async function runDemo(f: DemoFlags): Promise<number> {
         rolloverStartOptions(input, taskQueue, 'FAIL', { phonesInScope: f.phones }),
       );
       say(f.json, `rollover ${handle.workflowId} started\n  Web UI: ${workflowUiUrl(namespace, handle.workflowId)}`);
-      const result = await follow(handle, namespace, address, f.json);
+      // A run that ends without a result (failed, terminated) still gets its report, from its last status.
+      const result: { outcome: RolloverResult['outcome'] | 'failed'; status: RolloverStatus } = await follow(
+        handle,
+        namespace,
+        address,
+        f,
+      ).catch(async (err: Error) => ({
+        outcome: 'failed' as const,
+        status: { ...(await readStatus(client, handle.workflowId)), lastError: err.message },
+      }));
       const s = result.status;
       const newHash = s.artifacts.newCert?.sha1Base64;
       const phones = lab.cucm.state().phones;
       const onNew = phones.filter(
         (p) => p.status === 'Registered' && newHash && lab.fleet.phone(p.name).lastHandshakeSha1 === newHash,
       ).length;
-      const reportDir = path.join(projectRoot(), 'reports');
-      mkdirSync(reportDir, { recursive: true });
-      const reportPath = path.join(reportDir, `${handle.workflowId.replace(/[^A-Za-z0-9._-]+/g, '_')}.md`);
+      // reports/<workflowId>.md, e.g. reports/rollover/asa1/ASA-PhoneVPN.md (ID parts are inventory names).
+      const parts = handle.workflowId.split('/').map((p) => p.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+$/, '_'));
+      const reportPath = `${path.join(projectRoot(), 'reports', ...parts)}.md`;
+      mkdirSync(path.dirname(reportPath), { recursive: true });
       writeFileSync(reportPath, renderReport(s, { phonesOnNewCertificate: onNew, phonesTotal: phones.length }));
       const ok = result.outcome === 'completed' && onNew === phones.length;
       if (f.json) {

@@ -13,6 +13,7 @@ const Flags = z.object({
   autoApprove: z.boolean().optional(),
   json: z.boolean().optional(),
   uiPort: z.coerce.number().int().min(1).max(65535).optional(),
+  failAt: z.enum(['gateway']).optional(),
 });
 export type DemoFlags = z.infer<typeof Flags>;
 
@@ -26,6 +27,10 @@ export function registerDemo(program: Command): void {
     .option('--auto-approve', 'pass every gate by policy instead of waiting for you')
     .option('--ui-port <port>', 'Web UI port of the embedded dev server (default 8233, or a free one)')
     .option('--json', 'print one JSON object at the end')
+    .option(
+      '--fail-at <phase>',
+      'make the lab fail a step to watch gate failure and the rollback (gateway: CUCM refuses the VPN gateway update)',
+    )
     .action(
       runCommand((raw: unknown) => {
         const parsed = Flags.safeParse(raw);

@@ -3,6 +3,8 @@
  * one full rollover on auto-approve. Exit 0 means every lab phone ended registered through the new certificate.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ROOT } from '../support/cli';
 
 function npmRunDemo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -32,7 +34,8 @@ describe('npm run demo', () => {
   it('runs a full rollover for 200 lab phones and exits 0 with the JSON summary', async () => {
     const r = await npmRunDemo(['--json']);
     expect({ code: r.code, stderr: r.stderr.slice(-2000) }).toEqual({ code: 0, stderr: expect.any(String) });
-    const summary = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
+    // --json: standard output is the one JSON object, nothing else.
+    const summary = JSON.parse(r.stdout);
     expect(summary).toMatchObject({
       workflowId: 'rollover/asa1/ASA-PhoneVPN',
       outcome: 'completed',
@@ -40,5 +43,25 @@ describe('npm run demo', () => {
       phonesOnNewCertificate: 200,
     });
     expect(summary.gateLog.map((g: { gate: string }) => g.gate)).toEqual(['plan', 'push', 'switch', 'cleanup']);
+    expect(summary.report).toBe(path.join(ROOT, 'reports', 'rollover', 'asa1', 'ASA-PhoneVPN.md'));
+    const report = readFileSync(summary.report, 'utf8');
+    expect(report).toMatch(/\| cleanup \| done \| \S+ \| [\d.]+ s \|/);
+    expect(report).toContain('| switch | approve | certroll (auto policy) |');
+    expect(report).toContain('| 200 | 200 | 200 | 200 | 0 |');
   }, 600_000);
+
+  it('--fail-at gateway: gate failure is answered with rollback, the report says so, exit 1', async () => {
+    const r = await npmRunDemo(['--phones', '5', '--auto-approve', '--json', '--fail-at', 'gateway']);
+    expect({ code: r.code, stderr: r.stderr.slice(-2000) }).toEqual({ code: 1, stderr: expect.any(String) });
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ outcome: 'rolled-back', phones: { applied: 0 } });
+    expect(summary.gateLog.map((g: { gate: string; decision: string }) => `${g.gate}:${g.decision}`)).toEqual([
+      'plan:approve',
+      'failure:rollback',
+    ]);
+    const report = readFileSync(summary.report, 'utf8');
+    expect(report).toContain('Outcome: **rolled-back**');
+    expect(report).toMatch(/\| gateway \| rolled-back \|/);
+    expect(report).toMatch(/\| failure \| rollback \| certroll demo --auto-approve \|/);
+  }, 300_000);
 });

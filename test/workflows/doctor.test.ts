@@ -460,7 +460,7 @@ describe('certroll doctor: every check in pass and fail', () => {
       expect(finding(r, 'phone-ciphers').fix).toBe(PHONE_CIPHER_FIX_9X);
     });
 
-    it('the phone-cipher fix follows the release: ssl encryption on 8.x, ssl cipher on 9.x', () => {
+    it("the phone-cipher fix speaks the ASA's syntax: its running config's, else ssl encryption before 9.3(2)", () => {
       const eight = healthyFacts();
       eight.asa.version = '8.0(5)';
       eight.asa.ssl.phoneCiphersEnabled = false;
@@ -477,6 +477,17 @@ describe('certroll doctor: every check in pass and fail', () => {
       expect(finding(assessDoctor(nine), 'phone-ciphers').fix).toBe(
         'ssl cipher tlsv1.2 custom "AES256-SHA:AES128-SHA:DHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA"',
       );
+
+      // No cipher line in the running config: the release decides (`ssl cipher` arrived in 9.3(2)).
+      const byRelease = (version: string) => {
+        const f = healthyFacts();
+        f.asa.version = version;
+        f.asa.ssl.phoneCiphersEnabled = false;
+        f.asa.ssl.cipherLines = [];
+        return finding(assessDoctor(f), 'phone-ciphers').fix;
+      };
+      expect(byRelease('9.2(4)')).toBe(PHONE_CIPHER_FIX_8X);
+      expect(byRelease('9.3(2)')).toBe(PHONE_CIPHER_FIX_9X);
     });
 
     it('a common phone profile with a VPN group but no VPN profile is a warning with the CUCM menu path', () => {
