@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Client, ClientChannel } from 'ssh2';
-import { AuthError, PinMismatch, TransportError } from '../errors';
+import { AuthError, InvalidInput, PinMismatch, TransportError } from '../errors';
 import { AsaCommand, DialogRule, configureTerminal, enable as enableCommand, end, terminalPager0 } from './commands';
 import { AsaCommandError } from './errors';
 import { AsaPrompt, MORE, detectCommandError, normaliseOutput, parsePrompt, stripEcho } from './output';
@@ -43,6 +43,22 @@ function samePin(a: string, b: string): boolean {
   return a.replace(/=+$/, '') === b.replace(/=+$/, '');
 }
 
+/** What may be typed at the ASA's `Password:` prompt: printable ASCII, as for command lines. */
+const TYPABLE = /^[\x20-\x7e]*$/;
+
+/**
+ * The enable password is typed into the CLI followed by a newline, so a newline or any other control (or
+ * non-printable, non-ASCII) character in it would type more than the password. Refused before anything is sent:
+ * a non-retryable InvalidInput whose message never contains the password.
+ */
+export function checkEnablePassword(host: string, enablePassword: string | undefined): void {
+  if (enablePassword !== undefined && !TYPABLE.test(enablePassword)) {
+    throw new InvalidInput(
+      `ASA ${host}: the enable password contains a control, non-printable or non-ASCII character; refusing to type it`,
+    );
+  }
+}
+
 export class AsaSession {
   private buffer = '';
   private wake: (() => void) | undefined;
@@ -71,6 +87,7 @@ export class AsaSession {
 
   /** Connect, log in, reach privileged mode and turn the pager off. */
   static async open(opts: AsaSessionOptions): Promise<AsaSession> {
+    checkEnablePassword(opts.host, opts.enablePassword);
     const conn = await connect(opts);
     let shell: ClientChannel;
     try {
@@ -169,6 +186,7 @@ export class AsaSession {
     if (this.opts.enablePassword === undefined) {
       throw new AuthError(`ASA ${this.opts.host}: user EXEC prompt and no enable password in the inventory`);
     }
+    checkEnablePassword(this.opts.host, this.opts.enablePassword);
     const cmd = enableCommand();
     this.write(`${cmd.line}\n`);
     const asked = await this.nextEvent(this.timeout(cmd), cmd.line);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { InvalidInput } from '../errors';
+import type { FixedSql } from './axl-sql';
 import { DeviceResetType, VpnGatewayMember } from './types';
 import { element, hasControlChars } from './xml';
 
@@ -147,7 +148,10 @@ export function doDeviceResetRequest(name: string, type: DeviceResetType): AxlRe
   return op('doDeviceReset', `${element('deviceName', device)}${element('deviceResetType', resetType)}`);
 }
 
-/** Only the fixed queries in axl-sql.ts come here; they are built from validated names, never from free text. */
-export function executeSQLQueryRequest(sql: string): AxlRequest {
+/**
+ * Only the fixed queries of axl-sql.ts come here (FixedSql is branded there and nowhere else); they are built from
+ * validated names, never from free text.
+ */
+export function executeSQLQueryRequest(sql: FixedSql): AxlRequest {
   return op('executeSQLQuery', element('sql', sql));
 }

@@ -7,13 +7,26 @@
 import { z } from 'zod';
 import { InvalidInput } from '../errors';
 
-export const PHONE_VPN_TRUST_SQL =
+declare const fixedSql: unique symbol;
+
+/**
+ * A statement built by this module: executeSQLQueryRequest takes nothing else. The brand's symbol is not exported, so
+ * a plain string (free text, user input, a query assembled elsewhere) does not type-check as FixedSql.
+ */
+export type FixedSql = string & { readonly [fixedSql]: 'certroll/axl-sql' };
+
+function fixed(sql: string): FixedSql {
+  return sql as FixedSql;
+}
+
+export const PHONE_VPN_TRUST_SQL: FixedSql = fixed(
   'SELECT c.pkid, c.subjectname, c.issuername, c.serialnumber, h.hash ' +
-  'FROM certificate c ' +
-  'JOIN certificateservicecertificatemap m ON m.fkcertificate = c.pkid ' +
-  'JOIN typecertificateservice t ON t.enum = m.tkcertificateservice ' +
-  'LEFT JOIN certificatehashmap h ON h.fkcertificate = c.pkid ' +
-  "WHERE t.name = 'Phone-VPN-trust' ORDER BY c.subjectname";
+    'FROM certificate c ' +
+    'JOIN certificateservicecertificatemap m ON m.fkcertificate = c.pkid ' +
+    'JOIN typecertificateservice t ON t.enum = m.tkcertificateservice ' +
+    'LEFT JOIN certificatehashmap h ON h.fkcertificate = c.pkid ' +
+    "WHERE t.name = 'Phone-VPN-trust' ORDER BY c.subjectname",
+);
 
 /** Common phone profile names as they may appear inside a quoted SQL literal: no quotes, no backslashes. */
 const cppNames = z
@@ -35,18 +48,18 @@ const SCOPE_FROM =
   'FROM device d JOIN commonphoneconfig cpc ON cpc.pkid = d.fkcommonphoneconfig ' +
   'WHERE cpc.name IN (%CPP%) AND d.tkclass = 1';
 
-export function countPhonesByCommonPhoneConfigSql(names: string[]): string {
-  return `SELECT COUNT(*) AS phones ${SCOPE_FROM.replace('%CPP%', cppList(names))}`;
+export function countPhonesByCommonPhoneConfigSql(names: string[]): FixedSql {
+  return fixed(`SELECT COUNT(*) AS phones ${SCOPE_FROM.replace('%CPP%', cppList(names))}`);
 }
 
 /** Informix paging (`SKIP n FIRST m`) ordered by device name, so pages are stable between calls. */
-export function phonesByCommonPhoneConfigSql(names: string[], skip: number, first: number): string {
+export function phonesByCommonPhoneConfigSql(names: string[], skip: number, first: number): FixedSql {
   const p = z
     .object({ skip: z.number().int().min(0), first: z.number().int().min(1).max(1000) })
     .safeParse({ skip, first });
   if (!p.success) throw new InvalidInput('invalid page: skip >= 0 and first 1 to 1000');
-  return (
+  return fixed(
     `SELECT SKIP ${p.data.skip} FIRST ${p.data.first} d.name, cpc.name AS cpp ` +
-    `${SCOPE_FROM.replace('%CPP%', cppList(names))} ORDER BY d.name`
+      `${SCOPE_FROM.replace('%CPP%', cppList(names))} ORDER BY d.name`,
   );
 }

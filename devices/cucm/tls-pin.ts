@@ -6,10 +6,10 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
-import { isIP } from 'node:net';
-import tls, { PeerCertificate } from 'node:tls';
-import { derToPem } from '../cert';
+import type { PeerCertificate } from 'node:tls';
+import { derToPem, toDer } from '../cert';
 import { InvalidInput, PinMismatch, TransportError } from '../errors';
+import { probeTls, TlsHandshakeRefused, TlsProbeResult } from '../tls-probe';
 
 export type CucmTls = { caFile: string } | { sha256: string };
 
@@ -34,35 +34,65 @@ function samePin(a: string, b: string): boolean {
 }
 
 /**
- * Fetch the certificate the server presents. Handshake only: the socket is destroyed as soon as the handshake ends
- * and no application data is ever written, which is why verification may be off here (and only here).
+ * The TLS 1.2 suites the pin probe offers: Node's default client list (`tls.DEFAULT_CIPHERS` expanded for TLS 1.2,
+ * what the https.Agent itself offers) in its order, restricted to the suites the probe can name. That keeps both the
+ * ECDHE suites of current Tomcat and the plain-RSA AES suites a Cipher Management list may narrow HTTPS TLS down to,
+ * and a TLS 1.2 server choosing by the same offer shows the probe the certificate it shows the agent (RSA or ECDSA
+ * Tomcat). The agent re-checks the pin on every connection anyway, so any difference fails closed (PinMismatch).
  */
-export function fetchPresentedCertificate(host: string, port: number, timeoutMs = 10_000): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({
+export const CUCM_PROBE_CIPHERS: readonly string[] = [
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'DHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-SHA256',
+  'DHE-RSA-AES128-SHA256',
+  'ECDHE-RSA-AES256-SHA384',
+  'DHE-RSA-AES256-SHA256',
+  'DHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+  'ECDHE-ECDSA-AES256-SHA384',
+  'ECDHE-ECDSA-AES128-SHA256',
+  'ECDHE-ECDSA-AES256-SHA',
+  'ECDHE-RSA-AES256-SHA',
+  'DHE-RSA-AES256-SHA',
+  'ECDHE-ECDSA-AES128-SHA',
+  'ECDHE-RSA-AES128-SHA',
+  'DHE-RSA-AES128-SHA',
+  'AES256-GCM-SHA384',
+  'AES128-GCM-SHA256',
+  'AES256-SHA256',
+  'AES128-SHA256',
+  'AES256-SHA',
+  'AES128-SHA',
+];
+
+/**
+ * Fetch the certificate the server presents, without a TLS session: the probe (devices/tls-probe.ts) sends a
+ * ClientHello offering TLS 1.2 at most (in 1.3 the certificate is encrypted), reads the Certificate message and
+ * closes. Nothing is decrypted, nothing is sent after the ClientHello and no certificate verification is switched
+ * off anywhere: the leaf is only compared with the pin, and the agent built from it verifies every real connection.
+ * A CUCM whose Tomcat accepts TLS 1.3 only cannot be pinned this way and fails closed (TransportError).
+ */
+export async function fetchPresentedCertificate(host: string, port: number, timeoutMs = 10_000): Promise<Buffer> {
+  let result: TlsProbeResult;
+  try {
+    result = await probeTls({
       host,
       port,
-      servername: isIP(host) ? undefined : host,
-      // Handshake-only probe: no application data is sent; the presented leaf is compared with the pin afterwards.
-      rejectUnauthorized: false,
+      ciphers: [...CUCM_PROBE_CIPHERS],
+      minVersion: 'TLSv1.2',
+      maxVersion: 'TLSv1.2',
+      timeoutMs,
     });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new TransportError(`TLS handshake with ${host}:${port} timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.once('secureConnect', () => {
-      clearTimeout(timer);
-      const cert = socket.getPeerCertificate();
-      socket.destroy();
-      if (!cert?.raw) reject(new TransportError(`${host}:${port} presented no certificate`));
-      else resolve(cert.raw);
-    });
-    socket.once('error', (err) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(new TransportError(`TLS handshake with ${host}:${port} failed: ${err.message}`, { cause: err }));
-    });
-  });
+  } catch (err) {
+    if (err instanceof InvalidInput) throw err;
+    const why = err instanceof TlsHandshakeRefused ? `the server refused it (${err.alert})` : (err as Error).message;
+    throw new TransportError(`TLS handshake with ${host}:${port} failed: ${why}`, { cause: err });
+  }
+  return toDer(result.presented.pem);
 }
 
 function agentFromCaFile(caFile: string): https.Agent {
@@ -100,7 +130,8 @@ async function agentFromPin(host: string, port: number, pin: string, timeoutMs?:
   return new https.Agent({
     ca: derToPem(der),
     rejectUnauthorized: true,
-    // The pinned leaf is the trust anchor even when a CA issued it (Node >= 20.18; older Node fails closed).
+    // The pinned leaf is the trust anchor even when a CA issued it. Node 20.18 / 22.9 added this option (package.json
+    // engines); a Node without it ignores it and fails closed (the chain does not reach a self-signed root).
     allowPartialTrustChain: true,
     checkServerIdentity: pinnedIdentityCheck(pin),
     keepAlive: true,

@@ -1,9 +1,10 @@
 /** AsaSession ↔ the lab over real SSH on loopback: login, prompts, pager, error lines, dialogs, pinning, faults. */
+import net from 'node:net';
 import { AsaSession } from '../../../devices/asa/session';
 import * as cmd from '../../../devices/asa/commands';
 import { AsaCommandError } from '../../../devices/asa/errors';
 import { splitPemCertificates } from '../../../devices/cert';
-import { AuthError, PinMismatch, TransportError } from '../../../devices/errors';
+import { AuthError, InvalidInput, PinMismatch, TransportError } from '../../../devices/errors';
 import { AsaLab, startAsaLab } from '../../../lab/asa';
 import { asaFixture } from '../../unit/asa/fixtures';
 import { sessionOptions } from './helpers';
@@ -144,6 +145,47 @@ describe('AsaSession against the lab', () => {
     expect(enable).toBeInstanceOf(AuthError);
     expect((enable as Error).message).not.toContain('wrong');
     expect(lab.commandLog).toEqual(['enable']);
+  });
+
+  it('refuses an enable password with a control or non-printable character before anything is sent', async () => {
+    const good = lab.credentials.enablePassword;
+    // Each would type more than the password: a second CLI line, a carriage return, an escape sequence, a DEL.
+    const bad = [
+      `${good}\nshow running-config`,
+      `${good}\rshow running-config`,
+      `${good}\r\nconfigure terminal`,
+      `${good}\tx`,
+      `${good}\u0000`,
+      `\u001b[2J${good}`,
+      `${good}\u007f`,
+      `${good}\u0085`,
+      `${good}\u2028show version`,
+    ];
+    // Nothing may reach the wire: not even a TCP connection is made.
+    const listener = net.createServer((socket) => socket.destroy());
+    let connections = 0;
+    listener.on('connection', () => connections++);
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const port = (listener.address() as net.AddressInfo).port;
+    try {
+      for (const enablePassword of bad) {
+        for (const target of [{}, { host: '127.0.0.1', port }]) {
+          const err = await AsaSession.open(sessionOptions(lab, { enablePassword, ...target })).catch(
+            (e: unknown) => e,
+          );
+          expect(err).toBeInstanceOf(InvalidInput);
+          expect(err).toMatchObject({ type: 'InvalidInput', retryable: false });
+          expect((err as Error).message).not.toContain(good);
+        }
+      }
+    } finally {
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+    }
+    expect(connections).toBe(0);
+    expect(lab.commandLog).toEqual([]);
+    // The same session with a clean password logs in: the refusal is the password's, not the lab's.
+    await withSession(lab, async (s) => expect(s.prompt.mode).toBe('privileged'));
+    expect(lab.commandLog).toEqual(['enable', 'terminal pager 0']);
   });
 
   it('turns a slow device into a retryable timeout and a dropped connection into TransportError', async () => {

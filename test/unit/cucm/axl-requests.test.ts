@@ -1,4 +1,7 @@
-import * as req from '../../../devices/cucm/axl-requests';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import * as requests from '../../../devices/cucm/axl-requests';
 import { axlEnvelope, axlNamespace } from '../../../devices/cucm/axl';
 import {
   countPhonesByCommonPhoneConfigSql,
@@ -9,9 +12,30 @@ import { InvalidInput } from '../../../devices/errors';
 import { bodyDocument, validateAxl14 } from './xsd';
 
 const NS = axlNamespace('14.0');
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** The module's exported functions (its request builders), by name. */
+const builderNames = Object.entries(requests)
+  .filter(([, value]) => typeof value === 'function')
+  .map(([name]) => name)
+  .sort();
+
+/** The builders, each recording that the list below called it: a builder the list never calls fails the suite. */
+const covered = new Set<string>();
+const req = Object.fromEntries(
+  Object.entries(requests).map(([name, value]) => [
+    name,
+    typeof value === 'function'
+      ? (...args: unknown[]) => {
+          covered.add(name);
+          return (value as (...a: unknown[]) => unknown)(...args);
+        }
+      : value,
+  ]),
+) as typeof requests;
 
 /** Every request builder, with inputs that exercise each branch (escaping, full gateway lists, paging). */
-const everyRequest: Array<[string, req.AxlRequest]> = [
+const everyRequest: Array<[string, requests.AxlRequest]> = [
   ['getCCMVersion', req.getCCMVersionRequest()],
   ['getVpnGateway', req.getVpnGatewayRequest('ASA-PhoneVPN')],
   ['listVpnGateway', req.listVpnGatewayRequest()],
@@ -49,6 +73,11 @@ const everyRequest: Array<[string, req.AxlRequest]> = [
 ];
 
 describe('AXL requests validate against the real AXLSoap.xsd (14.0)', () => {
+  it('the list covers every exported request builder, so a new builder cannot go unvalidated', () => {
+    expect(builderNames).toEqual(expect.arrayContaining(['executeSQLQueryRequest', 'getCCMVersionRequest']));
+    expect(builderNames.filter((name) => !covered.has(name))).toEqual([]);
+  });
+
   it('every request the client can build is valid', async () => {
     const docs = everyRequest.map(([name, r]) => ({
       name: `${name}.xml`,
@@ -74,7 +103,7 @@ describe('AXL requests validate against the real AXLSoap.xsd (14.0)', () => {
   });
 
   it('envelopes carry the version namespace and escape text', () => {
-    const envelope = axlEnvelope('12.5', req.getVpnGatewayRequest('A&B <gw>'));
+    const envelope = axlEnvelope('12.5', requests.getVpnGatewayRequest('A&B <gw>'));
     expect(envelope).toContain('xmlns:ns="http://www.cisco.com/AXL/API/12.5"');
     expect(envelope).toContain('<ns:getVpnGateway><name>A&amp;B &lt;gw&gt;</name></ns:getVpnGateway>');
   });
@@ -82,20 +111,20 @@ describe('AXL requests validate against the real AXLSoap.xsd (14.0)', () => {
 
 describe('request builders refuse bad input before anything is sent', () => {
   it.each([
-    ['an empty gateway list', () => req.updateVpnGatewayRequest('G', [])],
+    ['an empty gateway list', () => requests.updateVpnGatewayRequest('G', [])],
     [
       'eleven certificates',
       () =>
-        req.updateVpnGatewayRequest(
+        requests.updateVpnGatewayRequest(
           'G',
           Array.from({ length: 11 }, () => ({ issuerName: 'CN=a', serialNumber: '1' })),
         ),
     ],
-    ['a non-hex serial', () => req.updateVpnGatewayRequest('G', [{ issuerName: 'CN=a', serialNumber: '12:34' }])],
-    ['a control character in a name', () => req.getVpnGatewayRequest('G\u0001')],
-    ['a device name with a quote', () => req.phoneActionRequest('applyPhone', "SEP1' OR 1=1")],
-    ['a page of 1001', () => req.listPhoneRequest('%', 0, 1001)],
-    ['an unknown reset type', () => req.doDeviceResetRequest('SEP1', 'Wipe' as never)],
+    ['a non-hex serial', () => requests.updateVpnGatewayRequest('G', [{ issuerName: 'CN=a', serialNumber: '12:34' }])],
+    ['a control character in a name', () => requests.getVpnGatewayRequest('G\u0001')],
+    ['a device name with a quote', () => requests.phoneActionRequest('applyPhone', "SEP1' OR 1=1")],
+    ['a page of 1001', () => requests.listPhoneRequest('%', 0, 1001)],
+    ['an unknown reset type', () => requests.doDeviceResetRequest('SEP1', 'Wipe' as never)],
     ['a quote in a common phone profile name (SQL)', () => countPhonesByCommonPhoneConfigSql(["x') OR 1=1 --"])],
     ['no common phone profile (SQL)', () => phonesByCommonPhoneConfigSql([], 0, 10)],
   ])('%s', (_what, build) => {
@@ -106,5 +135,77 @@ describe('request builders refuse bad input before anything is sent', () => {
     expect(phonesByCommonPhoneConfigSql(['VPN-CPP', 'VPN-CPP'], 2000, 500)).toBe(
       "SELECT SKIP 2000 FIRST 500 d.name, cpc.name AS cpp FROM device d JOIN commonphoneconfig cpc ON cpc.pkid = d.fkcommonphoneconfig WHERE cpc.name IN ('VPN-CPP') AND d.tkclass = 1 ORDER BY d.name",
     );
+  });
+});
+
+describe('executeSQLQuery takes only the fixed queries of axl-sql.ts', () => {
+  /** Type-check a snippet that sits next to this test, with the project's compiler options. */
+  function typeErrors(snippet: string): Array<{ line: number; code: number }> {
+    const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), (f) => ts.sys.readFile(f));
+    const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
+    const file = path.join(__dirname, '__fixed-sql-snippet__.ts');
+    const host = ts.createCompilerHost({ ...options, noEmit: true });
+    const read = host.getSourceFile.bind(host);
+    host.getSourceFile = (name, version, ...rest) =>
+      path.resolve(name) === file ? ts.createSourceFile(name, snippet, version) : read(name, version, ...rest);
+    host.fileExists = (
+      (exists) => (name: string) =>
+        path.resolve(name) === file || exists(name)
+    )(host.fileExists);
+    const program = ts.createProgram([file], { ...options, noEmit: true, types: [] }, host);
+    const source = program.getSourceFile(file)!;
+    return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map((d) => ({
+      line: source.getLineAndCharacterOfPosition(d.start ?? 0).line + 1,
+      code: d.code,
+    }));
+  }
+
+  it('a plain string does not type-check; the fixed queries do', () => {
+    const errors = typeErrors(
+      [
+        "import { executeSQLQueryRequest } from '../../../devices/cucm/axl-requests';",
+        "import * as sql from '../../../devices/cucm/axl-sql';",
+        'executeSQLQueryRequest(sql.PHONE_VPN_TRUST_SQL);',
+        "executeSQLQueryRequest(sql.countPhonesByCommonPhoneConfigSql(['VPN-CPP']));",
+        "executeSQLQueryRequest(sql.phonesByCommonPhoneConfigSql(['VPN-CPP'], 0, 10));",
+        "executeSQLQueryRequest('SELECT name FROM enduser');",
+        'const text: string = sql.PHONE_VPN_TRUST_SQL;',
+        'executeSQLQueryRequest(text);',
+        'executeSQLQueryRequest(`${sql.PHONE_VPN_TRUST_SQL} UNION SELECT name FROM enduser`);',
+      ].join('\n'),
+    );
+    // TS2345: argument not assignable to the parameter type; nothing else, and nothing on the fixed queries.
+    expect(errors).toEqual([
+      { line: 6, code: 2345 },
+      { line: 8, code: 2345 },
+      { line: 9, code: 2345 },
+    ]);
+  }, 60_000);
+
+  it('no source outside axl-sql.ts mints the brand with a cast', () => {
+    const cast = new RegExp(['\\bas\\s+', 'Fixed', 'Sql\\b|<\\s*', 'Fixed', 'Sql\\s*>'].join(''));
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+        const rel = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(rel);
+        else if (/\.(ts|js|mjs|cjs)$/.test(entry.name) && cast.test(readFileSync(path.join(ROOT, rel), 'utf8')))
+          offenders.push(rel);
+      }
+    };
+    for (const dir of [
+      'devices',
+      'lab',
+      'activities',
+      'worker',
+      'cli',
+      'config',
+      'workflows',
+      'scripts',
+      'bench',
+      'test',
+    ])
+      walk(dir);
+    expect(offenders).toEqual([path.join('devices', 'cucm', 'axl-sql.ts')]);
   });
 });
