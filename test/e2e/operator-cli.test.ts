@@ -5,12 +5,16 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { freePort } from '../../cli/temporal-dev-server';
 import { startLab } from '../../lab';
 import { rolloverStatus } from '../../workflows/rollover';
+import { CertrollNotAfter } from '../../workflows/search-attributes';
 import type { RolloverResult } from '../../workflows/rollover-types';
 import { runCli } from '../support/cli';
-import { rolloverRig } from '../support/rollover-harness';
+import { createTestCa } from '../support/pki';
+import { rolloverRig, waitForGate } from '../support/rollover-harness';
 import { connectTestTemporal, devServerAddress, TestTemporal } from '../support/temporal';
 
 describe('operator CLI against the dev server and the lab', () => {
@@ -52,6 +56,7 @@ describe('operator CLI against the dev server and the lab', () => {
         const watch = await runCli(['watch', workflowId, '--interval', '0.5'], { env, timeoutMs: 120_000 });
         expect(watch.code).toBe(0);
         expect(watch.stdout).toContain('gate "plan" is open');
+        expect(watch.stdout).toMatch(/registered \[\.{30}\] 0\/5 /);
 
         const status = JSON.parse((await runCli(['status', workflowId, '--json'], { env })).stdout);
         expect(status).toMatchObject({ phase: 'trustpoint', gate: { gate: 'plan', allowed: ['approve', 'reject'] } });
@@ -83,8 +88,33 @@ describe('operator CLI against the dev server and the lab', () => {
           if ((await handle.query(rolloverStatus)).gate?.gate === 'push') break;
           await new Promise((r) => setTimeout(r, 250));
         }
-        const listed = await runCli(['list', '--json'], { env });
-        expect(listed.code).toBe(0);
+        // Visibility is eventually consistent: read the list until the row shows the phase the workflow upserted.
+        const row = {
+          workflowId,
+          status: 'RUNNING',
+          phase: 'gate:push',
+          asa: rig.input.asa,
+          gateway: rig.input.gateway,
+        };
+        let rows: unknown[] = [];
+        for (let i = 0; i < 10; i++) {
+          const listed = await runCli(['list', '--json'], { env });
+          expect(listed.code).toBe(0);
+          rows = JSON.parse(listed.stdout);
+          if (rows.some((r) => (r as { phase?: string; workflowId: string }).phase === 'gate:push')) break;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        expect(rows).toContainEqual(expect.objectContaining(row));
+        const described = await handle.describe();
+        expect(described.typedSearchAttributes.get(CertrollNotAfter)?.toISOString()).toBe(
+          (await handle.query(rolloverStatus)).artifacts.oldCert!.notAfter,
+        );
+
+        const notAllowed = await runCli(['reject', workflowId, '--gate', 'push', '--by', 'ops'], { env });
+        expect(notAllowed.code).toBe(1);
+        expect(notAllowed.stderr).toContain('gate "push" accepts approve | rollback | abort, not "reject"');
+        const badJson = await runCli(['decide', workflowId, '--json', '{"gate":"push","decision":"maybe"}'], { env });
+        expect(badJson.code).toBe(2);
 
         const rollback = await runCli(['rollback', workflowId, '--by', 'ops', '--comment', 'not tonight'], { env });
         expect(rollback.code).toBe(0);
@@ -94,6 +124,41 @@ describe('operator CLI against the dev server and the lab', () => {
           'plan:approve:ops:change 4711',
           'push:rollback:ops:not tonight',
         ]);
+      });
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('CSR mode from the terminal: status shows the CSR, provide-cert hands over the signed certificate', async () => {
+    const rig = await rolloverRig(t, { phones: 3 });
+    const ca = createTestCa('CLI Issuing CA');
+    try {
+      await rig.workers.runUntil(async () => {
+        const inv = ['--inventory', rig.lab.inventoryPath];
+        const started = await runCli(
+          ['start', ...inv, '--gateway', rig.input.gateway, '--task-queue', rig.taskQueue, '--mode', 'csr', '--json'],
+          { env },
+        );
+        expect(started.code).toBe(0);
+        const { workflowId } = JSON.parse(started.stdout);
+        expect((await runCli(['approve', workflowId, '--gate', 'plan', '--by', 'ops'], { env })).code).toBe(0);
+        const handle = t.client.workflow.getHandle(workflowId);
+        await waitForGate(handle, 'signed-cert');
+        const status = JSON.parse((await runCli(['status', workflowId, '--json'], { env })).stdout);
+        const pemFile = path.join(rig.lab.dir, 'signed.pem');
+        writeFileSync(pemFile, ca.sign(status.artifacts.csrPem) + ca.certPem);
+
+        const notPem = path.join(rig.lab.dir, 'not.pem');
+        writeFileSync(notPem, 'hello');
+        const refused = await runCli(['provide-cert', workflowId, '--pem', notPem, '--by', 'ops'], { env });
+        expect(refused.code).toBe(2);
+
+        const given = await runCli(['provide-cert', workflowId, '--pem', pemFile, '--by', 'ops'], { env });
+        expect(given.code).toBe(0);
+        expect((await waitForGate(handle, 'push')).artifacts.newCert?.issuerRfc2253).toContain('CLI Issuing CA');
+        expect((await runCli(['rollback', workflowId, '--by', 'ops'], { env })).code).toBe(0);
+        expect(((await handle.result()) as RolloverResult).outcome).toBe('rolled-back');
       });
     } finally {
       await rig.close();
