@@ -6,7 +6,11 @@ export function withInventoryOption(cmd: Command): Command {
   return cmd.option('--inventory <file>', 'inventory file (default: $CERTROLL_INVENTORY, then ./certroll.yaml)');
 }
 
-export function inventoryFrom(opts: { inventory?: string }): { inventory: Inventory; path: string } {
-  const path = opts.inventory ?? defaultInventoryPath();
+/** `--inventory` when given, else $CERTROLL_INVENTORY, else ./certroll.yaml; loaded and validated. */
+export function inventoryFrom(
+  opts: { inventory?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): { inventory: Inventory; path: string } {
+  const path = opts.inventory ?? defaultInventoryPath(env);
   return { inventory: loadInventory(path), path };
 }

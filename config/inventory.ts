@@ -3,7 +3,7 @@
  * Validated with zod at the edge; secrets are references (`env:NAME`, `file:/path`) that only the worker resolves.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 
 export const IDENTIFIER = /^[A-Za-z0-9._-]{1,64}$/;
@@ -179,13 +179,43 @@ export function loadInventory(file: string): Inventory {
   } catch (err) {
     throw new InventoryError(file, [`cannot read file: ${(err as Error).message}`]);
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text, { uniqueKeys: true });
-  } catch (err) {
-    throw new InventoryError(file, [`not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`]);
+  const lineCounter = new LineCounter();
+  // Duplicate keys are found below, with their field path; every other YAML error stops here.
+  const parsed = parseDocument(text, { uniqueKeys: false, lineCounter });
+  if (parsed.errors.length > 0) {
+    throw new InventoryError(file, [`not valid YAML/JSON: ${parsed.errors[0].message.split('\n')[0]}`]);
   }
-  return validateInventory(doc, file);
+  const duplicates = duplicateKeys(parsed.contents, [], lineCounter);
+  // With a duplicate the document is ambiguous (which entry is meant?): report the duplicates only.
+  if (duplicates.length > 0) throw new InventoryError(file, duplicates);
+  return validateInventory(parsed.toJS(), file);
+}
+
+/** Sections whose keys are names of things (ASA, cluster, gateway): a repeated key there is a duplicate name. */
+const NAMED_SECTIONS = new Set(['asa', 'cucm', 'gateways']);
+
+/** Every key that appears twice in the same mapping, as `path.key: duplicate … (line N, first at line M)`. */
+function duplicateKeys(node: unknown, path: string[], lines: LineCounter): string[] {
+  const problems: string[] = [];
+  if (isSeq(node)) {
+    node.items.forEach((item, i) => problems.push(...duplicateKeys(item, [...path, String(i)], lines)));
+  } else if (isMap(node)) {
+    const firstLine = new Map<string, number>();
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const range = isScalar(pair.key) ? pair.key.range : undefined;
+      const line = range ? lines.linePos(range[0]).line : 0;
+      const first = firstLine.get(key);
+      if (first === undefined) {
+        firstLine.set(key, line);
+        problems.push(...duplicateKeys(pair.value, [...path, key], lines));
+      } else {
+        const what = path.length === 1 && NAMED_SECTIONS.has(path[0]) ? 'duplicate name' : 'duplicate key';
+        problems.push(`${formatPath([...path, key])}: ${what} (line ${line}, first at line ${first})`);
+      }
+    }
+  }
+  return problems;
 }
 
 /** Where the inventory comes from when --inventory is not given. */

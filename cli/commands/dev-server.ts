@@ -1,7 +1,7 @@
 /** `certroll dev-server`: a local Temporal dev server with the Web UI, set up for certroll. */
 import { Command } from 'commander';
 import { z } from 'zod';
-import { CERTROLL_NAMESPACE, startDevServer } from '../temporal-dev-server';
+import { CERTROLL_NAMESPACE, DevServerOptions, startDevServer } from '../temporal-dev-server';
 import { runCommand, UsageError } from '../exit';
 
 const Options = z.object({
@@ -10,6 +10,23 @@ const Options = z.object({
   ip: z.string().regex(/^[0-9.]+$|^localhost$/, 'expected an IPv4 address'),
   dbFilename: z.string().min(1).optional(),
 });
+
+/** The dev server's options from the command's flags (as commander gives them, defaults filled); exit 2 if invalid. */
+export function devServerOptionsFromFlags(raw: Record<string, string>): DevServerOptions {
+  const parsed = Options.safeParse(raw);
+  if (!parsed.success)
+    throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
+  const opts = parsed.data;
+  return {
+    ip: opts.ip,
+    port: opts.port,
+    uiPort: opts.uiPort,
+    dbFilename: opts.dbFilename,
+    namespace: CERTROLL_NAMESPACE,
+    logLevel: 'warn',
+    stdio: 'inherit',
+  };
+}
 
 export function registerDevServer(program: Command): void {
   program
@@ -21,19 +38,7 @@ export function registerDevServer(program: Command): void {
     .option('--db-filename <file>', 'SQLite file to keep workflows across restarts (default: in memory)')
     .action(
       runCommand(async (raw: Record<string, string>) => {
-        const parsed = Options.safeParse(raw);
-        if (!parsed.success)
-          throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
-        const opts = parsed.data;
-        const server = await startDevServer({
-          ip: opts.ip,
-          port: opts.port,
-          uiPort: opts.uiPort,
-          dbFilename: opts.dbFilename,
-          namespace: CERTROLL_NAMESPACE,
-          logLevel: 'warn',
-          stdio: 'inherit',
-        });
+        const server = await startDevServer(devServerOptionsFromFlags(raw));
         process.stdout.write(
           `Temporal dev server ready\n  gRPC:      ${server.address}\n  namespace: ${server.namespace}\n  Web UI:    ${server.uiUrl}\n` +
             `  export TEMPORAL_ADDRESS=${server.address} TEMPORAL_NAMESPACE=${server.namespace}\nPress Ctrl-C to stop.\n`,

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { InventoryError, loadInventory, summarizeInventory, validateInventory } from '../../../config/inventory';
 import { resolveSecret } from '../../../worker/secrets';
@@ -61,6 +62,62 @@ describe('inventory', () => {
         'asa.a.vpnUrls',
       ]),
     );
+  });
+});
+
+describe('inventory: duplicate keys', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(path.join(os.tmpdir(), 'certroll-inventory-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Write `text` as an inventory file and load it: the problems it is refused with. */
+  function problemsOf(name: string, text: string): string[] {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    try {
+      loadInventory(file);
+    } catch (err) {
+      if (err instanceof InventoryError) return err.problems;
+      throw err;
+    }
+    throw new Error(`${name} was accepted`);
+  }
+
+  const example = readFileSync(EXAMPLE, 'utf8');
+
+  it('reports a repeated field inside an entry with its path and both lines', () => {
+    const text = example.replace('    port: 22\n', '    port: 22\n    host: asa9.example.com\n');
+    expect(problemsOf('dup-field.yaml', text)).toEqual(['asa.asa1.host: duplicate key (line 7, first at line 5)']);
+  });
+
+  it('reports a repeated section', () => {
+    const text = `${example}\ngateways:\n  Other:\n    asa: asa1\n    cluster: cluster1\n`;
+    expect(problemsOf('dup-section.yaml', text)).toEqual([
+      expect.stringMatching(/^gateways: duplicate key \(line \d+, first at line \d+\)$/),
+    ]);
+  });
+
+  it('reports a duplicate name in a JSON inventory and inside a list', () => {
+    const json = `{
+  "asa": {},
+  "cucm": {
+    "c1": { "tftpServers": [{ "host": "t1", "slots": 1, "slots": 2 }] },
+    "c1": {}
+  },
+  "gateways": {}
+}
+`;
+    expect(problemsOf('dup.json', json)).toEqual([
+      'cucm.c1.tftpServers.0.slots: duplicate key (line 4, first at line 4)',
+      'cucm.c1: duplicate name (line 5, first at line 4)',
+    ]);
+  });
+
+  it('still refuses other YAML errors as not valid YAML', () => {
+    expect(problemsOf('bad.yaml', 'asa: [\n')).toEqual([expect.stringMatching(/^not valid YAML\/JSON: /)]);
+    expect(problemsOf('two-docs.yaml', `${example}---\n${example}`)).toEqual([
+      expect.stringMatching(/^not valid YAML\/JSON: Source contains multiple documents/),
+    ]);
   });
 });
 
