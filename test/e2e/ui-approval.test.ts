@@ -159,6 +159,19 @@ describe('approval gates in the Temporal Web UI (real browser)', () => {
     const gate = /Gate (\S+) is waiting for a decision/.exec(detailsText)?.[1];
     expect(gate).toBe('plan');
     expect(detailsText).toContain('{"gate":"plan","decision":"approve","by":"your-name"}');
+    // Rendered markdown, not raw text: the phase table is a table, the payload a code block, no markup leaks.
+    expect(await details.locator('table').count()).toBeGreaterThanOrEqual(1);
+    await details
+      .locator('code', { hasText: '{"gate":"plan","decision":"approve","by":"your-name"}' })
+      .first()
+      .waitFor();
+    expect(detailsText).not.toMatch(/\|---|<table|<code/);
+    // The start-time summary and details above the current details.
+    // (Summary, details and current details each render in a frame of their own.)
+    const frames = await Promise.all(page.frames().map((f) => f.locator('body').innerText().catch(() => '')));
+    const metadataText = frames.join('\n');
+    expect(metadataText).toContain('Certificate rollover asa1 → gateway ASA-PhoneVPN');
+    expect(metadataText).toMatch(/Phones in scope:?\s*10/);
     await page.screenshot({ path: path.join(OUT, '1-plan-gate-waiting.png'), fullPage: true });
 
     const { description } = await sendUpdate(page, { gate, decision: 'approve', by: 'ui-test' });
@@ -172,6 +185,11 @@ describe('approval gates in the Temporal Web UI (real browser)', () => {
       .getByText(/Gate\s+push\s+is waiting for a decision/)
       .first()
       .waitFor({ timeout: 60_000 });
+    // The decisions table shows who approved the plan, from the UI.
+    await currentDetails(page)
+      .locator('td', { hasText: /^ui-test$/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(OUT, '2-after-plan-approved.png'), fullPage: true });
 
     await sendUpdate(page, { gate: 'switch', decision: 'approve', by: 'ui-test' });
@@ -200,6 +218,18 @@ describe('approval gates in the Temporal Web UI (real browser)', () => {
     expect(json).toContain('"gate": "push"');
     expect(json).toContain('"allowed": [');
     await page.screenshot({ path: path.join(OUT, '4-queries-status.png'), fullPage: true });
+
+    // Event History: activities carry summaries that say what they did on which device.
+    await page
+      .locator('a:visible, button:visible', { hasText: /^\s*Event History/ })
+      .first()
+      .click();
+    await page
+      .getByText(/export identity certificate from asa1 \(trustpoint CR-\d{8}-[0-9a-f]{4}\)/)
+      .filter({ visible: true })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(OUT, '5-event-history-summaries.png'), fullPage: true });
 
     await handle.terminate('ui test done');
   });
