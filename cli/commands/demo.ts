@@ -6,7 +6,8 @@
  */
 import { Command } from 'commander';
 import { z } from 'zod';
-import { runCommand, UsageError } from '../exit';
+import { runCommand } from '../exit';
+import { parseFlags } from '../flags';
 
 const Flags = z.object({
   phones: z.coerce.number().int().min(1).max(10_000),
@@ -33,10 +34,8 @@ export function registerDemo(program: Command): void {
     )
     .action(
       runCommand((raw: unknown) => {
-        const parsed = Flags.safeParse(raw);
-        if (!parsed.success)
-          throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
-        return import('../demo-run').then(({ runDemo }) => runDemo(parsed.data));
+        const flags = parseFlags(Flags, raw);
+        return import('../demo-run').then(({ runDemo }) => runDemo(flags));
       }),
     );
 }

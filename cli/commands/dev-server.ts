@@ -2,7 +2,8 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { CERTROLL_NAMESPACE, DevServerOptions, startDevServer } from '../temporal-dev-server';
-import { runCommand, UsageError } from '../exit';
+import { runCommand } from '../exit';
+import { parseFlags } from '../flags';
 
 const Options = z.object({
   port: z.coerce.number().int().min(1).max(65535),
@@ -13,10 +14,7 @@ const Options = z.object({
 
 /** The dev server's options from the command's flags (as commander gives them, defaults filled); exit 2 if invalid. */
 export function devServerOptionsFromFlags(raw: Record<string, string>): DevServerOptions {
-  const parsed = Options.safeParse(raw);
-  if (!parsed.success)
-    throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
-  const opts = parsed.data;
+  const opts = parseFlags(Options, raw);
   return {
     ip: opts.ip,
     port: opts.port,

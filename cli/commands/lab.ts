@@ -2,7 +2,8 @@
 import { copyFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { printJson, runCommand, UsageError } from '../exit';
+import { printJson, runCommand } from '../exit';
+import { parseFlags } from '../flags';
 
 const Flags = z.object({
   phones: z.coerce.number().int().min(1).max(20_000),
@@ -20,10 +21,7 @@ export function registerLab(program: Command): void {
     .option('--json', 'print the endpoints as JSON')
     .action(
       runCommand(async (raw: unknown) => {
-        const parsed = Flags.safeParse(raw);
-        if (!parsed.success)
-          throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
-        const f = parsed.data;
+        const f = parseFlags(Flags, raw);
         const { startLab } = await import('../../lab');
         const running = await startLab({ phones: f.phones });
         if (f.inventoryOut) copyFileSync(running.inventoryPath, f.inventoryOut);

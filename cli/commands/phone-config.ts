@@ -18,7 +18,8 @@ import {
 } from '../../devices/phone-config';
 import { fetchPhoneConfig } from '../../devices/tftp/fetch-phone-config';
 import { EXIT_FAILURE, printJson, runCommand, UsageError } from '../exit';
-import { HOST, int, issuesText } from './tftp';
+import { parseFlags } from '../flags';
+import { HOST, int } from './tftp';
 
 const MAC = /^(?:SEP)?([0-9A-Fa-f]{2}(?:[:.-]?[0-9A-Fa-f]{2}){5})$/;
 
@@ -138,9 +139,7 @@ export function registerPhoneConfig(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       runCommand(async (file: string | undefined, raw: Record<string, unknown>) => {
-        const parsed = Options.safeParse({ ...raw, file });
-        if (!parsed.success) throw new UsageError(issuesText(parsed.error, ['file']));
-        const o = parsed.data;
+        const o = parseFlags(Options, { ...raw, file }, ['file']);
         const expected = o.expect === undefined ? undefined : expectedHash(o.expect);
         const { source, readout } = await loadConfig(o);
         const verdict = expected ? checkCertHash(readout, expected.sha1Base64) : undefined;

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { parseCertificate, sha1Forms } from '../../devices/cert';
 import { ProbeProfile, probeAs, TlsHandshakeRefused, TlsProbeResult } from '../../devices/tls-probe';
 import { EXIT_FAILURE, printJson, runCommand, UsageError } from '../exit';
-import { HOST, int, issuesText } from './tftp';
+import { parseFlags } from '../flags';
+import { HOST, int } from './tftp';
 
 const Options = z.object({
   host: HOST,
@@ -83,9 +84,7 @@ export function registerProbe(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       runCommand(async (target: string, raw: Record<string, string | boolean>) => {
-        const parsed = Options.safeParse({ ...splitTarget(target), ...raw });
-        if (!parsed.success) throw new UsageError(issuesText(parsed.error, ['host', 'port']));
-        const o = parsed.data;
+        const o = parseFlags(Options, { ...splitTarget(target), ...raw }, ['host', 'port']);
         const expected = o.expect === undefined ? undefined : expectedSha1(o.expect);
         const profiles: ProbeProfile[] = o.as === 'both' ? ['phone', 'ec'] : [o.as];
         const outcomes: Outcome[] = [];

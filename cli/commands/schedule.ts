@@ -7,7 +7,8 @@ import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporal
 import { z } from 'zod';
 import { expiryWatchWorkflow } from '../../workflows/expiry-watch';
 import { DEFAULT_TASK_QUEUE } from '../../workflows/rollover-types';
-import { printJson, runCommand, UsageError } from '../exit';
+import { printJson, runCommand } from '../exit';
+import { parseFlags } from '../flags';
 import { connectTemporal } from '../temporal-client';
 
 export const DEFAULT_SCHEDULE_ID = 'certroll-expiry-watch';
@@ -22,12 +23,6 @@ const CreateFlags = z.object({
   paused: z.boolean().optional(),
   json: z.boolean().optional(),
 });
-
-function flagsOrUsage<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const r = schema.safeParse(raw);
-  if (!r.success) throw new UsageError(r.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
-  return r.data;
-}
 
 async function withSchedule<T>(
   id: string,
@@ -98,7 +93,7 @@ export function registerSchedule(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       runCommand(async (raw: unknown) => {
-        const f = flagsOrUsage(CreateFlags, raw);
+        const f = parseFlags(CreateFlags, raw);
         const t = await connectTemporal();
         try {
           const created = await createWatchSchedule(t.client, f);

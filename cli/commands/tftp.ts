@@ -10,6 +10,7 @@ import { tftpGet } from '../../devices/tftp/client';
 import { httpGetFile } from '../../devices/tftp/http-6970';
 import { BLKSIZE_MAX, BLKSIZE_MIN, TIMEOUT_MAX_S, TIMEOUT_MIN_S } from '../../devices/tftp/packets';
 import { printJson, runCommand, UsageError } from '../exit';
+import { parseFlags } from '../flags';
 
 /** A host name or IPv4 address: nothing else reaches a socket. */
 export const HOST = z
@@ -20,13 +21,6 @@ export const HOST = z
   );
 
 export const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
-/** One line per bad flag or argument: `--port: …; <host>: …`. */
-export function issuesText(error: z.ZodError, positional: string[] = ['host', 'file']): string {
-  const label = (key: string) =>
-    positional.includes(key) ? `<${key}>` : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  return error.issues.map((i) => `${i.path.length ? label(String(i.path[0])) : 'input'}: ${i.message}`).join('; ');
-}
 
 const GetOptions = z.object({
   host: HOST,
@@ -104,9 +98,7 @@ export function registerTftp(program: Command): void {
     .option('--json', 'print a JSON summary on stdout')
     .action(
       runCommand(async (host: string, file: string, raw: Record<string, unknown>) => {
-        const parsed = GetOptions.safeParse({ ...raw, host, file });
-        if (!parsed.success) throw new UsageError(issuesText(parsed.error));
-        const o = parsed.data;
+        const o = parseFlags(GetOptions, { ...raw, host, file }, ['host', 'file']);
         if (o.json && o.output === '-') throw new UsageError('--json and -o - both want stdout: choose one');
         const { data, summary } = await receive(o);
         const target = o.output ?? path.basename(o.file);

@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { defaultInventoryPath } from '../../config/inventory';
 import { DEFAULT_TASK_QUEUE } from '../../workflows/rollover-types';
-import { runCommand, UsageError } from '../exit';
+import { runCommand } from '../exit';
+import { parseFlags } from '../flags';
 import { withInventoryOption } from '../inventory-option';
 
 const Flags = z.object({
@@ -24,15 +25,13 @@ export function registerWorker(program: Command): void {
     .option('--task-queue <name>', 'workflow task queue', DEFAULT_TASK_QUEUE)
     .action(
       runCommand(async (raw: unknown) => {
-        const f = Flags.safeParse(raw);
-        if (!f.success)
-          throw new UsageError(f.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
+        const f = parseFlags(Flags, raw);
         // Loaded on use: the worker's native runtime is heavy for every other verb.
         const { runWorker } = await import('../../worker/run-worker');
         await runWorker({
-          inventoryPath: f.data.inventory ?? defaultInventoryPath(),
-          metrics: f.data.metrics,
-          taskQueue: f.data.taskQueue,
+          inventoryPath: f.inventory ?? defaultInventoryPath(),
+          metrics: f.metrics,
+          taskQueue: f.taskQueue,
         });
       }),
     );
