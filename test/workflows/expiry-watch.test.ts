@@ -4,9 +4,6 @@
  * reported, and a broken webhook does not break anything.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { NotificationPayload } from '../../activities/notify';
 import { createWatchSchedule } from '../../cli/commands/schedule';
 import { createLabCa } from '../../lab/asa';
 import { expiryWatchWorkflow, ExpiryWatchResult } from '../../workflows/expiry-watch';
@@ -15,43 +12,7 @@ import { rolloverWorkflowId } from '../../workflows/rollover-types';
 import { createTestCa, createTestCsr } from '../support/pki';
 import { rolloverRig, waitForGate } from '../support/rollover-harness';
 import { connectTestTemporal, TestTemporal } from '../support/temporal';
-
-interface Receiver {
-  url: string;
-  failingUrl: string;
-  received: NotificationPayload[];
-  failed: number;
-  close(): Promise<void>;
-}
-
-async function webhookReceiver(): Promise<Receiver> {
-  const received: NotificationPayload[] = [];
-  let failed = 0;
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      if (req.url === '/broken') {
-        failed++;
-        res.writeHead(500).end('down for maintenance');
-        return;
-      }
-      received.push(JSON.parse(body) as NotificationPayload);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    failingUrl: `http://127.0.0.1:${port}/broken`,
-    received,
-    get failed() {
-      return failed;
-    },
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
+import { webhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
 
 async function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -65,7 +26,7 @@ async function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeou
 
 describe('expiry watch, schedule and notifications', () => {
   let t: TestTemporal;
-  let hooks: Receiver;
+  let hooks: WebhookReceiver;
   beforeAll(async () => {
     t = await connectTestTemporal();
     hooks = await webhookReceiver();
