@@ -168,7 +168,14 @@ describe('approval gates in the Temporal Web UI (real browser)', () => {
     expect(detailsText).not.toMatch(/\|---|<table|<code/);
     // The start-time summary and details above the current details.
     // (Summary, details and current details each render in a frame of their own.)
-    const frames = await Promise.all(page.frames().map((f) => f.locator('body').innerText().catch(() => '')));
+    const frames = await Promise.all(
+      page.frames().map((f) =>
+        f
+          .locator('body')
+          .innerText()
+          .catch(() => ''),
+      ),
+    );
     const metadataText = frames.join('\n');
     expect(metadataText).toContain('Certificate rollover asa1 → gateway ASA-PhoneVPN');
     expect(metadataText).toMatch(/Phones in scope:?\s*10/);
