@@ -6,15 +6,14 @@
 import type { DoctorReport } from '../../activities/doctor';
 import { runCli } from '../support/cli';
 import { rolloverRig } from '../support/rollover-harness';
-import { connectTestTemporal, devServerAddress, TestTemporal } from '../support/temporal';
+import { cliEnv, connectTestTemporal, TestTemporal } from '../support/temporal';
 
 describe('certroll doctor CLI against the dev server and the lab', () => {
   let t: TestTemporal;
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     t = await connectTestTemporal();
-    const { address, namespace } = devServerAddress();
-    env = { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace };
+    env = cliEnv();
   });
   afterAll(async () => {
     await t?.close();

@@ -15,15 +15,14 @@ import type { RolloverResult } from '../../workflows/rollover-types';
 import { runCli } from '../support/cli';
 import { createTestCa } from '../support/pki';
 import { rolloverRig, waitForGate } from '../support/rollover-harness';
-import { connectTestTemporal, devServerAddress, TestTemporal } from '../support/temporal';
+import { cliEnv, connectTestTemporal, TestTemporal } from '../support/temporal';
 
 describe('operator CLI against the dev server and the lab', () => {
   let t: TestTemporal;
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     t = await connectTestTemporal();
-    const { address, namespace } = devServerAddress();
-    env = { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, CERTROLL_UI_URL: 'http://127.0.0.1:8233' };
+    env = cliEnv({ CERTROLL_UI_URL: 'http://127.0.0.1:8233' });
   });
   afterAll(async () => {
     await t?.close();

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { runCli } from '../support/cli';
-import { connectTestTemporal, devServerAddress, TestTemporal } from '../support/temporal';
+import { cliEnv, connectTestTemporal, TestTemporal } from '../support/temporal';
 
 interface Described {
   scheduleId: string;
@@ -25,8 +25,7 @@ describe('certroll schedule (the expiry-watch Temporal Schedule) from the CLI', 
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     t = await connectTestTemporal();
-    const { address, namespace } = devServerAddress();
-    env = { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace };
+    env = cliEnv();
   });
   afterAll(async () => {
     await t?.close();

@@ -36,6 +36,12 @@ export function devServerAddress(): { address: string; namespace: string } {
   return { address, namespace: process.env.CERTROLL_TEST_TEMPORAL_NAMESPACE ?? 'certroll' };
 }
 
+/** The environment a `certroll` subprocess needs to reach the test run's dev server (as a user sets it). */
+export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const { address, namespace } = devServerAddress();
+  return { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, ...extra };
+}
+
 export async function connectTestTemporal(): Promise<TestTemporal> {
   installQuietRuntime();
   const { address, namespace } = devServerAddress();
