@@ -1,8 +1,8 @@
 /**
  * Wire definitions shared by every certroll workflow and by the CLI: the `decide` Update (one JSON object, so the
- * Web UI's single-payload form can send it) and the payload types. Names exist once, here.
+ * Web UI's single-payload form can send it), the `status` query and the payload types. Names exist once, here.
  */
-import { defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 
 export const GATE_DECISIONS = ['approve', 'reject', 'retry', 'rollback', 'abort'] as const;
 export type GateDecisionKind = (typeof GATE_DECISIONS)[number];
@@ -37,3 +37,8 @@ export const decide = defineUpdate<GateRecord, [GateDecision]>('decide');
 
 export const STATUS_DESCRIPTION =
   'Current state as JSON: phase, phases with their status, the open gate with its allowed decisions and an example payload, and the gate log.';
+
+/** The `status` query every gated workflow answers; each workflow types its own status. */
+export function defineStatusQuery<T>() {
+  return defineQuery<T>('status');
+}

@@ -11,7 +11,6 @@ import {
   condition,
   ContinueAsNew,
   continueAsNew,
-  defineQuery,
   executeChild,
   isCancellation,
   log,
@@ -29,7 +28,7 @@ import { Gates } from './gates';
 import { recordRolloverMetrics } from './metrics';
 import { Notifier } from './notifier';
 import type { GateDecision, GateDecisionKind, GateRecord } from './messages';
-import { STATUS_DESCRIPTION } from './messages';
+import { defineStatusQuery, STATUS_DESCRIPTION } from './messages';
 import { checkSignedCertificate, csrSpkiHex, splitChain } from './pem-check';
 import { asaActivities, axlActivities, localActivities, tftpActivities } from './proxies';
 import { registrationSweepWorkflow } from './registration-sweep';
@@ -51,7 +50,7 @@ import {
 import { CertrollAsa, CertrollGateway, CertrollNotAfter, CertrollPhase } from './search-attributes';
 import { describeFailure } from './failures';
 
-export const rolloverStatus = defineQuery<RolloverStatus>('status');
+export const rolloverStatus = defineStatusQuery<RolloverStatus>();
 
 /** Thrown inside a phase when the operator chose to stop; ends the run with this outcome. */
 class Stop extends Error {

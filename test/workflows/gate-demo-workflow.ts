@@ -1,14 +1,14 @@
 /** A small workflow that exercises the production gate mechanism on the real dev server (test only). */
 import type { Duration } from '@temporalio/common';
-import { defineQuery, setHandler, sleep } from '@temporalio/workflow';
+import { setHandler, sleep } from '@temporalio/workflow';
 import { Gates, GateStatus } from '../../workflows/gates';
-import { GateRecord, STATUS_DESCRIPTION } from '../../workflows/messages';
+import { defineStatusQuery, GateRecord, STATUS_DESCRIPTION } from '../../workflows/messages';
 
 export interface GateDemoStatus extends GateStatus {
   phase: 'first' | 'working' | 'second' | 'stopped' | 'done';
 }
 
-export const gateDemoStatus = defineQuery<GateDemoStatus>('status');
+export const gateDemoStatus = defineStatusQuery<GateDemoStatus>();
 
 export async function gateDemoWorkflow(input: { firstGateTimeout?: string } = {}): Promise<GateRecord[]> {
   const gates = new Gates();
