@@ -1,5 +1,5 @@
 /** `certroll lab up`: every simulator on loopback, and an inventory that points certroll at them. */
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { printJson, runCommand } from '../exit';
@@ -18,7 +18,7 @@ export function registerLab(program: Command): void {
     .description('start the lab and print its inventory; Ctrl-C stops it')
     .option('--phones <n>', 'number of VPN phones', '50')
     .option('--inventory-out <file>', 'also write the inventory here')
-    .option('--json', 'print the endpoints as JSON')
+    .option('--json', 'print the endpoints and the inventory as JSON')
     .action(
       runCommand(async (raw: unknown) => {
         const f = parseFlags(Flags, raw);
@@ -32,6 +32,8 @@ export function registerLab(program: Command): void {
           tftp: { udp: running.tftp.udp, http: running.tftp.http },
           phones: f.phones,
           gateway: running.names.gateway,
+          // Secrets are `file:` references into the lab's directory, never values: safe to print.
+          inventoryYaml: readFileSync(running.inventoryPath, 'utf8'),
         };
         if (f.json) printJson(info);
         else {
@@ -39,7 +41,7 @@ export function registerLab(program: Command): void {
             `lab up: ${f.phones} phones\n  ASA ${running.names.asa}: ssh ${info.asa.ssh.host}:${info.asa.ssh.port}, TLS ${info.asa.tls.host}:${info.asa.tls.port}\n` +
               `  CUCM ${running.names.cluster}: https ${info.cucm.host}:${info.cucm.port}\n` +
               `  TFTP: udp ${info.tftp.udp.port}, http ${info.tftp.http.port}\n` +
-              `  inventory: ${info.inventory}\n\nnext: certroll worker --inventory ${info.inventory}  and  certroll start --inventory ${info.inventory} --gateway ${running.names.gateway}\nCtrl-C stops the lab.\n`,
+              `  inventory: ${info.inventory}\n\n${info.inventoryYaml}\nnext: certroll worker --inventory ${info.inventory}  and  certroll start --inventory ${info.inventory} --gateway ${running.names.gateway}\nCtrl-C stops the lab.\n`,
           );
         }
         await new Promise<void>((resolve) => {
