@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { Inventory, validateInventory } from '../config/inventory';
-import { AsaLab, AsaLabOptions, startAsaLab } from './asa';
+import { AsaLab, AsaLabOptions, LabCa, startAsaLab } from './asa';
 import { CucmLab, CucmLabOptions, generatePhoneSpecs, startCucmLab } from './cucm';
 import { PhoneFleet, startPhoneFleet } from './phones';
 import { startTftpLab, TftpLab } from './tftp';
@@ -30,6 +30,11 @@ export interface LabOptions {
   /** The current certificate's notAfter (default 30 days ahead). */
   currentNotAfter?: Date;
   hostIdCheck?: boolean;
+  /**
+   * Root-CA trust mode: the current certificate is issued by this CA, and CUCM trusts the CA (Phone-VPN-trust and
+   * the gateway list it) instead of the leaf, so a renewal from the same CA needs no CUCM change.
+   */
+  issuingCa?: LabCa;
   asa?: Partial<AsaLabOptions>;
   cucm?: Partial<CucmLabOptions>;
   tftp?: { oack?: boolean; lossPercent?: number; latencyMs?: number };
@@ -88,6 +93,7 @@ async function startParts(
       cn: LAB_VPN_HOST,
       fqdn: LAB_VPN_HOST,
       notAfter: opts.currentNotAfter ?? new Date(Date.now() + 30 * 86_400_000),
+      ...(opts.issuingCa ? { signedBy: opts.issuingCa } : {}),
     },
     ...opts.asa,
   });
@@ -102,7 +108,7 @@ async function startParts(
       url: `https://${LAB_VPN_HOST}/VPNPhone`,
       hostIdCheck: opts.hostIdCheck ?? true,
       commonPhoneProfiles: ['VPN-CPP'],
-      certificates: [asa.boundCertificatePem()],
+      certificates: [opts.issuingCa?.pem ?? asa.boundCertificatePem()],
       ...opts.cucm?.vpn,
     },
   });

@@ -161,19 +161,10 @@ describe('expiry watch, schedule and notifications', () => {
     const rig = await rolloverRig(t, {
       phones: 3,
       webhooks: [hooks.url],
-      asa: {
-        initialTrustpoint: {
-          name: 'VPN-CURRENT',
-          cn: 'vpn.lab.certroll.test',
-          fqdn: 'vpn.lab.certroll.test',
-          signedBy: ca,
-          notAfter: new Date(Date.now() + 200 * 86_400_000),
-        },
-      },
+      issuingCa: ca,
+      currentNotAfter: new Date(Date.now() + 200 * 86_400_000),
     });
     try {
-      rig.lab.cucm.seedTrustCertificate(ca.pem);
-      rig.lab.cucm.setGatewayCertificatesDirect([ca.pem]);
       const watchId = `watch-${randomUUID()}`;
       const result = await rig.workers.runUntil(() =>
         t.client.workflow.execute(expiryWatchWorkflow, { workflowId: watchId, taskQueue: rig.taskQueue, args: [{}] }),

@@ -6,6 +6,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { parseCertificate } from '../../../devices/cert';
 import { AsaClient } from '../../../devices/asa/client';
+import { sessionOptions } from '../asa/helpers';
 import type { CucmPhoneRegistry } from '../../../lab/contracts';
 import { startAsaLab, type AsaLab } from '../../../lab/asa';
 import { generatePhoneSpecs, startCucmLab, type CucmLab } from '../../../lab/cucm';
@@ -67,18 +68,7 @@ function drivable(cucm: CucmPhoneRegistry, extra: Partial<CucmPhoneRegistry> = {
 }
 
 function asaClient(asa: AsaLab): AsaClient {
-  return new AsaClient(
-    {
-      host: asa.ssh.host,
-      port: asa.ssh.port,
-      username: asa.credentials.username,
-      password: asa.credentials.password,
-      enablePassword: asa.credentials.enablePassword,
-      hostKeySha256: asa.hostKeySha256,
-      commandTimeoutMs: 20_000,
-    },
-    'outside',
-  );
+  return new AsaClient(sessionOptions(asa), 'outside');
 }
 
 /** Steps 1-2 of the procedure on the ASA: a new trustpoint, self-enrolled, exported (not bound yet). */

@@ -6,6 +6,7 @@ import { CucmSchema } from '../../../config/inventory';
 import { parseCertificate } from '../../../devices/cert';
 import { TransportError } from '../../../devices/errors';
 import { AsaClient } from '../../../devices/asa/client';
+import { sessionOptions } from '../asa/helpers';
 import { createCucmClients, type CucmClients } from '../../../devices/cucm/clients';
 import type { RisDevice } from '../../../devices/cucm/risport';
 import { startAsaLab, type AsaLab } from '../../../lab/asa';
@@ -149,18 +150,7 @@ test('an ASA switch to a certificate the phones lack: connected phones re-handsh
 
 /** What the rollover does: new trustpoint, self-enrolled, bound to the interface (ssl trust-point). */
 async function switchAsaToNewTrustpoint(tp: string) {
-  const client = new AsaClient(
-    {
-      host: asa.ssh.host,
-      port: asa.ssh.port,
-      username: asa.credentials.username,
-      password: asa.credentials.password,
-      enablePassword: asa.credentials.enablePassword,
-      hostKeySha256: asa.hostKeySha256,
-      commandTimeoutMs: 20_000,
-    },
-    'outside',
-  );
+  const client = new AsaClient(sessionOptions(asa), 'outside');
   try {
     await client.createKeyAndTrustpoint({
       trustpoint: tp,
