@@ -1,5 +1,5 @@
 /**
- * Continue-as-new: on a dev server that suggests it early (40 events), the rollover carries its state into a new run
+ * Continue-as-new: on a dev server that suggests it early (25 events), the rollover carries its state into a new run
  * between waves and finishes as if nothing happened — gate log, coverage and artifacts intact.
  */
 import { randomUUID } from 'node:crypto';
@@ -19,7 +19,7 @@ describe('rollover continue-as-new', () => {
   let server: DevServer;
   beforeAll(async () => {
     server = await startDevServer({
-      extraArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=40'],
+      extraArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=25'],
     });
   });
   afterAll(async () => {
@@ -28,7 +28,8 @@ describe('rollover continue-as-new', () => {
 
   it('continues as new between waves when Temporal suggests it, and completes with its state intact', async () => {
     const id = randomUUID().slice(0, 6);
-    // Phones that take 20 s to boot keep each wave polling RisPort long enough for its own history to pass 40 events.
+    // Phones that take 20 s to boot keep each wave polling RisPort well past 25 events (a wave that never continued
+    // as new ended at about 40), so every wave continues as new at least once.
     const lab = await startLab({
       phones: 20,
       fleet: { bootDelayMs: 20_000 },
@@ -57,18 +58,22 @@ describe('rollover continue-as-new', () => {
         const runIds: string[] = [];
         for await (const w of client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` }))
           runIds.push(w.runId);
-        const waveRuns = new Map<string, number>();
+        // Each wave's runs, read from history (strongly consistent): a run that continued as new ends with
+        // WorkflowExecutionContinuedAsNew, and its successor names it in continuedExecutionRunId.
+        const waveRuns = new Map<string, string[]>();
         const waves = `WorkflowType = 'rolloutWaveWorkflow' AND RootWorkflowId = '${handle.workflowId}'`;
-        for await (const w of client.workflow.list({ query: waves }))
-          waveRuns.set(w.workflowId, (waveRuns.get(w.workflowId) ?? 0) + 1);
+        for await (const w of client.workflow.list({ query: waves })) {
+          const events = (await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory()).events ?? [];
+          const ending = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes ? 'continued' : 'ended';
+          waveRuns.set(w.workflowId, [...(waveRuns.get(w.workflowId) ?? []), `${events.length} events, ${ending}`]);
+        }
         return { result: r, runs: runIds, waveRuns };
       });
       expect(runs.length).toBeGreaterThan(1);
       // The wave children continued as new too (while polling re-registration), and their counts still add up.
-      expect({ waveRuns: [...waveRuns.values()], continued: [...waveRuns.values()].some((n) => n > 1) }).toEqual({
-        waveRuns: expect.any(Array),
-        continued: true,
-      });
+      const described = Object.fromEntries(waveRuns);
+      const continued = [...waveRuns.values()].map((runs) => runs.some((r) => r.endsWith('continued')));
+      expect({ described, continued }).toEqual({ described, continued: [true, true] });
       expect(result.outcome).toBe('kept-old-certificate');
       expect(result.status.coverage).toMatchObject({
         inScope: 20,
